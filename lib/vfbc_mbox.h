@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ */
+
+#ifndef VFBC_MBOX_H
+#define VFBC_MBOX_H
+
+/**
+ * @file
+ * The mailbox protocol over a VF region (see vfbc_wire.h).
+ *
+ * Attach: the VF writes its protocol range and a fresh nonce into its control
+ * line; the PF answers with the agreed version, the sequence number the VF's
+ * first request must carry, and the nonce echoed. Attach resets the PF's view
+ * of the mailbox, so a restarted VF process starts clean.
+ *
+ * Requests: the VF posts request N in slot N % depth and the PF serves them in
+ * sequence order, at most a budget per call, so one VF cannot starve the
+ * others. Completions echo the sequence number. Every field the VF wrote is
+ * read once into private memory, bounded, and only then acted upon.
+ *
+ * Waiting: a VF thread spins a little for the fast answer, then sleeps on the
+ * completion doorbell (a futex word), which the PF rings only when a VF thread
+ * says it sleeps.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vfbc_region.h"
+#include "vfbc_store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Default time a VF thread spins before it sleeps. */
+#define VFBC_SPIN_NS_DEFAULT 20000
+
+/** Private snapshot of one VF request, as the PF read it. */
+struct vfbc_pf_request {
+	uint32_t seq;
+	uint16_t opcode;
+	uint16_t flags;
+	uint32_t block_id;
+	uint32_t len;
+};
+
+/** Counters of one VF's mailbox, kept by the PF (single writer: the service). */
+struct vfbc_pf_mbox_stats {
+	uint64_t attaches;
+	uint64_t requests;
+	uint64_t reads;
+	uint64_t writes;
+	uint64_t completions;
+	uint64_t wakeups;
+	uint64_t status[VFBC_ST_MAX]; /**< completions by status */
+};
+
+/**
+ * PF application's decision on a valid VF request, taken after the block
+ * checks passed and before the request takes effect.
+ * @param data PF-private copy of the payload of a write, NULL for a read.
+ * @return 0 to let the request proceed, non-zero to deny it.
+ */
+typedef int (*vfbc_pf_policy_t)(void *ctx, uint16_t vf, const struct vfbc_pf_request *req,
+		const void *data);
+
+/** PF-private state of one VF's mailbox. */
+struct vfbc_pf_mbox {
+	struct vfbc_region *region;
+	struct vfbc_store *store;
+	vfbc_pf_policy_t policy;
+	void *policy_ctx;
+	uint8_t *staging;      /**< private copy of a write payload */
+	uint32_t mask;
+	uint32_t next_seq;     /**< the only sequence number the PF accepts next */
+	uint32_t nonce_seen;
+	uint16_t vf;
+	uint16_t proto_version;
+	bool attached;
+	bool notify_reads;     /**< ask the policy about reads too */
+	struct vfbc_pf_mbox_stats stats;
+};
+
+/** @return 0 or -ENOMEM. The region must be created, the store initialised. */
+int vfbc_pf_mbox_init(struct vfbc_pf_mbox *mb, struct vfbc_region *region,
+		struct vfbc_store *store, uint16_t vf);
+void vfbc_pf_mbox_fini(struct vfbc_pf_mbox *mb);
+
+/**
+ * Serve the VF: handle an attach, then complete at most @p budget requests.
+ * @return requests completed.
+ */
+unsigned int vfbc_pf_mbox_serve(struct vfbc_pf_mbox *mb, unsigned int budget);
+
+/** Map a wire status to a negative errno (0 for VFBC_ST_OK). */
+int vfbc_status_to_errno(uint32_t status);
+/** Map a negative errno to a wire status. */
+uint32_t vfbc_errno_to_status(int err);
+
+/** Counters of a VF's mailbox, kept by the VF. */
+struct vfbc_vf_mbox_stats {
+	uint64_t requests;
+	uint64_t completions;
+	uint64_t errors;
+	uint64_t timeouts;
+	uint64_t sleeps;
+};
+
+/** VF-private state of one mailbox slot. */
+struct vfbc_vf_slot {
+	uint32_t seq;   /**< sequence number of the request in the slot */
+	uint32_t state; /**< VFBC_VF_SLOT_* */
+	uint32_t len;   /**< bytes the request may get back */
+};
+
+/** VF-private state of the mailbox. Thread-safe. */
+struct vfbc_vf_mbox {
+	struct vfbc_region *region;
+	struct vfbc_vf_slot *slots;
+	pthread_mutex_t attach_lock;
+	pthread_mutex_t post_lock; /**< serialises posting, so sequence numbers have no holes */
+	uint64_t spin_ns;
+	uint32_t mask;
+	uint32_t next_seq;
+	uint32_t nonce;
+	uint32_t slot_free_db;     /**< private futex word, bumped when a slot frees */
+	uint32_t slot_waiters;
+	uint16_t proto_version;
+	bool attached;
+	bool gone;                 /**< the PF went away: fail fast */
+	struct vfbc_vf_mbox_stats stats;
+};
+
+/** @return 0 or -ENOMEM. */
+int vfbc_vf_mbox_init(struct vfbc_vf_mbox *mb, struct vfbc_region *region, uint64_t spin_ns);
+void vfbc_vf_mbox_fini(struct vfbc_vf_mbox *mb);
+
+/** Ask the PF to attach, without waiting for the answer (safe at probe time). */
+void vfbc_vf_mbox_attach_start(struct vfbc_vf_mbox *mb);
+
+/**
+ * Wait for the attach answer (starting one if none is under way).
+ * @return 0, -ETIMEDOUT, -EPROTO (no common protocol version), -ENOTCONN.
+ */
+int vfbc_vf_mbox_attach(struct vfbc_vf_mbox *mb, uint64_t deadline_ns);
+
+/**
+ * Post one request, waiting for a free slot until @p deadline_ns.
+ * @param data write: the payload; read: ignored.
+ * @param len write: payload bytes; read: buffer bytes (clamped to the slot).
+ * @param[out] seq the request's sequence number, for vfbc_vf_mbox_wait/poll.
+ * @return 0, -EINVAL, -EMSGSIZE, -ETIMEDOUT, -ENOTCONN.
+ */
+int vfbc_vf_mbox_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id,
+		const void *data, uint32_t len, uint64_t deadline_ns, uint32_t *seq);
+
+/**
+ * Collect a completion if it is there.
+ * @param out read: destination of the payload; may be NULL for a write.
+ * @return -EAGAIN while pending; else the request's result: bytes read, 0 for
+ *   a write, or a negative errno from the PF.
+ */
+int vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len);
+
+/**
+ * Wait for a completion until @p deadline_ns. On -ETIMEDOUT the request is
+ * abandoned: its slot is reused only once the PF completed it.
+ */
+int vfbc_vf_mbox_wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len,
+		uint64_t deadline_ns);
+
+/** Attach if needed, post, wait: one blocking request. */
+int vfbc_vf_mbox_call(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, void *buf,
+		uint32_t len, uint64_t timeout_ns);
+
+/** The PF is gone: make every waiting and future call fail with -ENOTCONN. */
+void vfbc_vf_mbox_mark_gone(struct vfbc_vf_mbox *mb);
+
+/** Fetch and clear the invalidated-blocks mask. */
+uint64_t vfbc_vf_mbox_fetch_invalidated(struct vfbc_vf_mbox *mb);
+
+/** PF: OR @p mask into the VF's invalidated mask and ring its doorbell. */
+void vfbc_pf_mbox_invalidate(struct vfbc_pf_mbox *mb, uint64_t mask);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VFBC_MBOX_H */

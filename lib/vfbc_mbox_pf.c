@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ *
+ * PF side of the mailbox protocol. Everything read from the region is hostile:
+ * each field is loaded once (atomic loads are never re-fetched by the compiler)
+ * and bounded before use.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfbc_futex.h"
+#include "vfbc_mbox.h"
+
+int
+vfbc_status_to_errno(uint32_t status)
+{
+	switch (status) {
+	case VFBC_ST_OK:
+		return 0;
+	case VFBC_ST_NOENT:
+		return -ENOENT;
+	case VFBC_ST_ACCES:
+	case VFBC_ST_DENIED:
+		return -EACCES;
+	case VFBC_ST_MSGSIZE:
+		return -EMSGSIZE;
+	case VFBC_ST_PROTO:
+		return -EPROTO;
+	default:
+		return -EINVAL;
+	}
+}
+
+uint32_t
+vfbc_errno_to_status(int err)
+{
+	switch (err) {
+	case 0:
+		return VFBC_ST_OK;
+	case -ENOENT:
+		return VFBC_ST_NOENT;
+	case -EACCES:
+		return VFBC_ST_ACCES;
+	case -EMSGSIZE:
+		return VFBC_ST_MSGSIZE;
+	case -EPROTO:
+		return VFBC_ST_PROTO;
+	default:
+		return VFBC_ST_INVAL;
+	}
+}
+
+int
+vfbc_pf_mbox_init(struct vfbc_pf_mbox *mb, struct vfbc_region *region, struct vfbc_store *store,
+		uint16_t vf)
+{
+	memset(mb, 0, sizeof(*mb));
+	mb->staging = malloc(region->slot_data_max);
+	if (mb->staging == NULL)
+		return -ENOMEM;
+	mb->region = region;
+	mb->store = store;
+	mb->vf = vf;
+	mb->mask = region->mbox_depth - 1;
+	mb->next_seq = 1;
+	return 0;
+}
+
+void
+vfbc_pf_mbox_fini(struct vfbc_pf_mbox *mb)
+{
+	free(mb->staging);
+	mb->staging = NULL;
+}
+
+/* Dekker pairing with the VF's waiter: it publishes cpl_sleepers, then checks
+ * completions; we publish completions, then check cpl_sleepers.
+ */
+static void
+wake_sleepers(struct vfbc_pf_mbox *mb)
+{
+	struct vfbc_region_hdr *hdr = mb->region->hdr;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&hdr->vf.cpl_sleepers, __ATOMIC_RELAXED) != 0) {
+		vfbc_doorbell_ring(&hdr->pf.cpl_doorbell);
+		mb->stats.wakeups++;
+	}
+}
+
+static void
+serve_attach(struct vfbc_pf_mbox *mb, uint32_t nonce)
+{
+	struct vfbc_region_hdr *hdr = mb->region->hdr;
+	uint16_t vf_min = __atomic_load_n(&hdr->vf.proto_min, __ATOMIC_RELAXED);
+	uint16_t vf_max = __atomic_load_n(&hdr->vf.proto_max, __ATOMIC_RELAXED);
+	uint16_t lo = vf_min > VFBC_PROTO_VERSION_MIN ? vf_min : VFBC_PROTO_VERSION_MIN;
+	uint16_t hi = vf_max < VFBC_PROTO_VERSION_MAX ? vf_max : VFBC_PROTO_VERSION_MAX;
+
+	mb->nonce_seen = nonce;
+	mb->stats.attaches++;
+	/* Skip a whole ring of sequence numbers: no request the previous VF
+	 * instance left in a slot can carry one the PF will accept next.
+	 */
+	mb->next_seq += mb->mask + 1;
+	mb->attached = lo <= hi;
+	mb->proto_version = mb->attached ? hi : 0;
+	hdr->pf.proto_version = mb->proto_version;
+	hdr->pf.attach_status = mb->attached ? VFBC_ST_OK : VFBC_ST_PROTO;
+	hdr->pf.first_seq = mb->next_seq;
+	__atomic_store_n(&hdr->pf.attach_ack, nonce, __ATOMIC_RELEASE);
+	wake_sleepers(mb);
+}
+
+static void
+snapshot_request(const struct vfbc_mbox_desc *d, uint32_t seq, struct vfbc_pf_request *req)
+{
+	req->seq = seq;
+	req->opcode = __atomic_load_n(&d->opcode, __ATOMIC_RELAXED);
+	req->flags = __atomic_load_n(&d->flags, __ATOMIC_RELAXED);
+	req->block_id = __atomic_load_n(&d->block_id, __ATOMIC_RELAXED);
+	req->len = __atomic_load_n(&d->req_len, __ATOMIC_RELAXED);
+}
+
+static int
+check_request(const struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req)
+{
+	if (req->flags != 0 || req->len == 0)
+		return -EINVAL;
+	if (req->len > mb->region->slot_data_max)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static bool
+policy_denies(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, const void *data)
+{
+	return mb->policy != NULL && mb->policy(mb->policy_ctx, mb->vf, req, data) != 0;
+}
+
+/* @return bytes read into the slot, or a negative errno. */
+static int
+serve_read(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, uint8_t *slot_data)
+{
+	int ret;
+
+	mb->stats.reads++;
+	if (mb->notify_reads) {
+		ret = vfbc_store_vf_check(mb->store, req->block_id, req->len, VFBC_BLOCK_VF_READ);
+		if (ret < 0)
+			return ret;
+		if (policy_denies(mb, req, NULL))
+			return -ECANCELED;
+	}
+	return vfbc_store_vf_read(mb->store, req->block_id, slot_data, req->len);
+}
+
+/* The payload is copied out of shared memory before anyone looks at it, so
+ * what the policy approves is exactly what gets stored.
+ */
+static int
+serve_write(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, const uint8_t *slot_data)
+{
+	int ret;
+
+	mb->stats.writes++;
+	ret = vfbc_store_vf_check(mb->store, req->block_id, req->len, VFBC_BLOCK_VF_WRITE);
+	if (ret < 0)
+		return ret;
+	memcpy(mb->staging, slot_data, req->len);
+	if (policy_denies(mb, req, mb->staging))
+		return -ECANCELED;
+	return vfbc_store_vf_write(mb->store, req->block_id, mb->staging, req->len);
+}
+
+static void
+complete(struct vfbc_pf_mbox *mb, struct vfbc_mbox_desc *d, uint32_t seq, int result)
+{
+	uint32_t status = result == -ECANCELED ? VFBC_ST_DENIED :
+		vfbc_errno_to_status(result < 0 ? result : 0);
+
+	d->cpl_status = status;
+	d->cpl_len = result > 0 ? (uint32_t)result : 0;
+	__atomic_store_n(&d->cpl_seq, seq, __ATOMIC_RELEASE);
+	mb->stats.completions++;
+	mb->stats.status[status]++;
+}
+
+static void
+serve_one(struct vfbc_pf_mbox *mb, uint32_t slot, uint32_t seq)
+{
+	struct vfbc_mbox_desc *d = vfbc_region_desc(mb->region, slot);
+	uint8_t *slot_data = vfbc_region_slot_data(mb->region, slot);
+	struct vfbc_pf_request req;
+	int ret;
+
+	snapshot_request(d, seq, &req);
+	mb->stats.requests++;
+	ret = check_request(mb, &req);
+	if (ret == 0) {
+		if (req.opcode == VFBC_OP_READ)
+			ret = serve_read(mb, &req, slot_data);
+		else if (req.opcode == VFBC_OP_WRITE)
+			ret = serve_write(mb, &req, slot_data);
+		else
+			ret = -EINVAL;
+	}
+	complete(mb, d, seq, ret);
+}
+
+unsigned int
+vfbc_pf_mbox_serve(struct vfbc_pf_mbox *mb, unsigned int budget)
+{
+	struct vfbc_region_hdr *hdr = mb->region->hdr;
+	uint32_t nonce = __atomic_load_n(&hdr->vf.attach_nonce, __ATOMIC_ACQUIRE);
+	unsigned int n;
+
+	if (nonce != mb->nonce_seen)
+		serve_attach(mb, nonce);
+	if (!mb->attached)
+		return 0;
+	for (n = 0; n < budget; n++) {
+		uint32_t seq = mb->next_seq;
+		uint32_t slot = seq & mb->mask;
+
+		if (__atomic_load_n(&vfbc_region_desc(mb->region, slot)->req_seq,
+				__ATOMIC_ACQUIRE) != seq)
+			break;
+		serve_one(mb, slot, seq);
+		mb->next_seq = seq + 1;
+	}
+	if (n != 0)
+		wake_sleepers(mb);
+	return n;
+}
+
+void
+vfbc_pf_mbox_invalidate(struct vfbc_pf_mbox *mb, uint64_t mask)
+{
+	struct vfbc_pf_ctl *pf = &mb->region->hdr->pf;
+
+	__atomic_fetch_or(&pf->inval_mask, mask, __ATOMIC_RELEASE);
+	vfbc_doorbell_ring(&pf->inval_seq);
+}

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ *
+ * VF side of the mailbox protocol: attach, post, and wait for completions.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_pause.h>
+
+#include "vfbc_futex.h"
+#include "vfbc_mbox.h"
+
+enum {
+	VFBC_VF_SLOT_FREE = 0,
+	VFBC_VF_SLOT_BUSY,      /**< posted, a thread waits for it */
+	VFBC_VF_SLOT_ABANDONED, /**< posted, its waiter timed out */
+};
+
+/* How many pause loops between two clock reads while spinning. */
+#define VFBC_SPIN_CHECK_EVERY 64
+
+int
+vfbc_vf_mbox_init(struct vfbc_vf_mbox *mb, struct vfbc_region *region, uint64_t spin_ns)
+{
+	memset(mb, 0, sizeof(*mb));
+	mb->slots = calloc(region->mbox_depth, sizeof(*mb->slots));
+	if (mb->slots == NULL)
+		return -ENOMEM;
+	pthread_mutex_init(&mb->attach_lock, NULL);
+	pthread_mutex_init(&mb->post_lock, NULL);
+	mb->region = region;
+	mb->mask = region->mbox_depth - 1;
+	mb->spin_ns = spin_ns;
+	return 0;
+}
+
+void
+vfbc_vf_mbox_fini(struct vfbc_vf_mbox *mb)
+{
+	free(mb->slots);
+	mb->slots = NULL;
+	pthread_mutex_destroy(&mb->attach_lock);
+	pthread_mutex_destroy(&mb->post_lock);
+}
+
+static bool
+pf_gone(const struct vfbc_vf_mbox *mb)
+{
+	return __atomic_load_n(&mb->gone, __ATOMIC_ACQUIRE) ||
+		__atomic_load_n(&mb->region->hdr->pf.pf_state, __ATOMIC_ACQUIRE) ==
+			VFBC_PF_STATE_GONE;
+}
+
+void
+vfbc_vf_mbox_mark_gone(struct vfbc_vf_mbox *mb)
+{
+	__atomic_store_n(&mb->gone, true, __ATOMIC_RELEASE);
+	/* Our own threads sleep on these words: bumping them cannot confuse
+	 * the PF, which never reads them.
+	 */
+	vfbc_doorbell_ring(&mb->region->hdr->pf.cpl_doorbell);
+	vfbc_doorbell_ring(&mb->slot_free_db);
+}
+
+typedef bool (*wait_cond_t)(struct vfbc_vf_mbox *mb, void *arg);
+
+/*
+ * Spin for spin_ns, then sleep on @p db until @p cond holds, the PF goes away,
+ * or @p deadline_ns passes. @p sleepers, when not NULL, tells the ringer of
+ * @p db that somebody sleeps.
+ */
+static int
+wait_for(struct vfbc_vf_mbox *mb, wait_cond_t cond, void *arg, uint32_t *db, uint32_t *sleepers,
+		uint64_t deadline_ns)
+{
+	uint64_t now = vfbc_time_ns(), spin_end = now + mb->spin_ns;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !cond(mb, arg); i++) {
+		if (i % VFBC_SPIN_CHECK_EVERY == 0) {
+			now = vfbc_time_ns();
+			if (now >= spin_end || now >= deadline_ns)
+				break;
+		}
+		rte_pause();
+	}
+	if (sleepers != NULL)
+		__atomic_fetch_add(sleepers, 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		uint32_t seen = __atomic_load_n(db, __ATOMIC_ACQUIRE);
+
+		if (cond(mb, arg))
+			break;
+		if (pf_gone(mb)) {
+			ret = -ENOTCONN;
+			break;
+		}
+		now = vfbc_time_ns();
+		if (now >= deadline_ns) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		mb->stats.sleeps++;
+		vfbc_futex_wait(db, seen, deadline_ns - now);
+	}
+	if (sleepers != NULL)
+		__atomic_fetch_sub(sleepers, 1, __ATOMIC_RELEASE);
+	return ret;
+}
+
+static uint32_t
+fresh_nonce(uint32_t avoid)
+{
+	uint32_t n = (uint32_t)(vfbc_time_ns() ^ ((uint64_t)getpid() << 16));
+
+	while (n == 0 || n == avoid)
+		n = n * 2654435761u + 1;
+	return n;
+}
+
+void
+vfbc_vf_mbox_attach_start(struct vfbc_vf_mbox *mb)
+{
+	struct vfbc_vf_ctl *vf = &mb->region->hdr->vf;
+
+	mb->nonce = fresh_nonce(__atomic_load_n(&vf->attach_nonce, __ATOMIC_RELAXED));
+	vf->proto_min = VFBC_PROTO_VERSION_MIN;
+	vf->proto_max = VFBC_PROTO_VERSION_MAX;
+	__atomic_store_n(&vf->attach_nonce, mb->nonce, __ATOMIC_RELEASE);
+}
+
+static bool
+attach_answered(struct vfbc_vf_mbox *mb, void *arg)
+{
+	return __atomic_load_n(&mb->region->hdr->pf.attach_ack, __ATOMIC_ACQUIRE) == mb->nonce;
+}
+
+/* Called with no request outstanding: slots restart at the PF's first_seq. */
+static int
+finish_attach(struct vfbc_vf_mbox *mb)
+{
+	const struct vfbc_pf_ctl *pf = &mb->region->hdr->pf;
+	uint32_t s;
+
+	if (pf->attach_status != VFBC_ST_OK)
+		return -EPROTO;
+	mb->proto_version = pf->proto_version;
+	mb->next_seq = pf->first_seq;
+	for (s = 0; s <= mb->mask; s++)
+		mb->slots[s].state = VFBC_VF_SLOT_FREE;
+	__atomic_store_n(&mb->attached, true, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
+vfbc_vf_mbox_attach(struct vfbc_vf_mbox *mb, uint64_t deadline_ns)
+{
+	struct vfbc_region_hdr *hdr = mb->region->hdr;
+	int ret = 0;
+
+	if (__atomic_load_n(&mb->attached, __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_mutex_lock(&mb->attach_lock);
+	if (!mb->attached) {
+		if (mb->nonce == 0)
+			vfbc_vf_mbox_attach_start(mb);
+		ret = wait_for(mb, attach_answered, NULL, &hdr->pf.cpl_doorbell,
+				&hdr->vf.cpl_sleepers, deadline_ns);
+		if (ret == 0)
+			ret = finish_attach(mb);
+	}
+	pthread_mutex_unlock(&mb->attach_lock);
+	return ret;
+}
+
+static struct vfbc_vf_slot *
+slot_of(struct vfbc_vf_mbox *mb, uint32_t seq)
+{
+	return &mb->slots[seq & mb->mask];
+}
+
+/* An abandoned slot is free again once the PF completed its request. */
+static bool
+next_slot_free(struct vfbc_vf_mbox *mb, void *arg)
+{
+	struct vfbc_vf_slot *vs = slot_of(mb, mb->next_seq);
+	uint32_t state = __atomic_load_n(&vs->state, __ATOMIC_ACQUIRE);
+
+	if (state == VFBC_VF_SLOT_ABANDONED &&
+			__atomic_load_n(&vfbc_region_desc(mb->region, mb->next_seq & mb->mask)->cpl_seq,
+				__ATOMIC_ACQUIRE) == vs->seq) {
+		__atomic_store_n(&vs->state, VFBC_VF_SLOT_FREE, __ATOMIC_RELAXED);
+		state = VFBC_VF_SLOT_FREE;
+	}
+	return state == VFBC_VF_SLOT_FREE;
+}
+
+static void
+fill_desc(struct vfbc_vf_mbox *mb, uint32_t seq, uint16_t op, uint32_t block_id,
+		const void *data, uint32_t len)
+{
+	uint32_t slot = seq & mb->mask;
+	struct vfbc_mbox_desc *d = vfbc_region_desc(mb->region, slot);
+	struct vfbc_vf_slot *vs = &mb->slots[slot];
+
+	vs->seq = seq;
+	vs->len = len;
+	__atomic_store_n(&vs->state, VFBC_VF_SLOT_BUSY, __ATOMIC_RELAXED);
+	d->opcode = op;
+	d->flags = 0;
+	d->block_id = block_id;
+	d->req_len = len;
+	if (op == VFBC_OP_WRITE)
+		memcpy(vfbc_region_slot_data(mb->region, slot), data, len);
+	__atomic_store_n(&d->req_seq, seq, __ATOMIC_RELEASE);
+}
+
+int
+vfbc_vf_mbox_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *data,
+		uint32_t len, uint64_t deadline_ns, uint32_t *seq)
+{
+	int ret;
+
+	if (len == 0 || (op == VFBC_OP_WRITE && data == NULL) ||
+			(op != VFBC_OP_READ && op != VFBC_OP_WRITE))
+		return -EINVAL;
+	if (len > mb->region->slot_data_max) {
+		if (op == VFBC_OP_WRITE)
+			return -EMSGSIZE;
+		len = mb->region->slot_data_max; /* no block is larger than a slot */
+	}
+	ret = vfbc_vf_mbox_attach(mb, deadline_ns);
+	if (ret < 0)
+		return ret;
+
+	pthread_mutex_lock(&mb->post_lock);
+	if (!next_slot_free(mb, NULL)) {
+		/* Every slot is in flight: wait outside the fast path. */
+		ret = wait_for(mb, next_slot_free, NULL, &mb->slot_free_db, &mb->slot_waiters,
+				deadline_ns);
+	}
+	if (ret == 0 && pf_gone(mb))
+		ret = -ENOTCONN;
+	if (ret == 0) {
+		*seq = mb->next_seq++;
+		fill_desc(mb, *seq, op, block_id, data, len);
+		mb->stats.requests++;
+	}
+	pthread_mutex_unlock(&mb->post_lock);
+	return ret;
+}
+
+static void
+release_slot(struct vfbc_vf_mbox *mb, struct vfbc_vf_slot *vs)
+{
+	__atomic_store_n(&vs->state, VFBC_VF_SLOT_FREE, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&mb->slot_waiters, __ATOMIC_RELAXED) != 0)
+		vfbc_doorbell_ring(&mb->slot_free_db);
+}
+
+int
+vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len)
+{
+	uint32_t slot = seq & mb->mask;
+	const struct vfbc_mbox_desc *d = vfbc_region_desc(mb->region, slot);
+	struct vfbc_vf_slot *vs = &mb->slots[slot];
+	uint32_t status, n;
+	int ret;
+
+	if (__atomic_load_n(&d->cpl_seq, __ATOMIC_ACQUIRE) != seq)
+		return -EAGAIN;
+	status = d->cpl_status;
+	n = d->cpl_len;
+	ret = vfbc_status_to_errno(status);
+	if (ret == 0 && out != NULL) {
+		/* Trust no length from shared memory, not even the PF's. */
+		if (n > vs->len)
+			n = vs->len;
+		if (n > out_len)
+			n = out_len;
+		memcpy(out, vfbc_region_slot_data(mb->region, slot), n);
+		ret = (int)n;
+	}
+	mb->stats.completions++;
+	if (ret < 0)
+		mb->stats.errors++;
+	release_slot(mb, vs);
+	return ret;
+}
+
+struct completion_arg {
+	uint32_t seq;
+};
+
+static bool
+completed(struct vfbc_vf_mbox *mb, void *arg)
+{
+	const struct completion_arg *c = arg;
+
+	return __atomic_load_n(&vfbc_region_desc(mb->region, c->seq & mb->mask)->cpl_seq,
+			__ATOMIC_ACQUIRE) == c->seq;
+}
+
+int
+vfbc_vf_mbox_wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len,
+		uint64_t deadline_ns)
+{
+	struct vfbc_region_hdr *hdr = mb->region->hdr;
+	struct completion_arg c = { .seq = seq };
+	int ret;
+
+	ret = wait_for(mb, completed, &c, &hdr->pf.cpl_doorbell, &hdr->vf.cpl_sleepers,
+			deadline_ns);
+	if (ret == 0)
+		return vfbc_vf_mbox_poll(mb, seq, out, out_len);
+	if (ret == -ETIMEDOUT)
+		mb->stats.timeouts++;
+	__atomic_store_n(&slot_of(mb, seq)->state, VFBC_VF_SLOT_ABANDONED, __ATOMIC_RELEASE);
+	return ret;
+}
+
+int
+vfbc_vf_mbox_call(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, void *buf,
+		uint32_t len, uint64_t timeout_ns)
+{
+	uint64_t deadline = vfbc_time_ns() + timeout_ns;
+	uint32_t seq;
+	int ret;
+
+	ret = vfbc_vf_mbox_post(mb, op, block_id, buf, len, deadline, &seq);
+	if (ret < 0)
+		return ret;
+	return vfbc_vf_mbox_wait(mb, seq, op == VFBC_OP_READ ? buf : NULL, len, deadline);
+}
+
+uint64_t
+vfbc_vf_mbox_fetch_invalidated(struct vfbc_vf_mbox *mb)
+{
+	return __atomic_exchange_n(&mb->region->hdr->pf.inval_mask, 0, __ATOMIC_ACQ_REL);
+}

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* OFD locks */
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vfbc_futex.h"
+#include "vfbc_region.h"
+
+#define VFBC_CREATE_ATTEMPTS 8
+
+static size_t
+align_line(size_t n)
+{
+	return (n + VFBC_WIRE_LINE - 1) & ~(size_t)(VFBC_WIRE_LINE - 1);
+}
+
+static bool
+is_pow2(uint32_t n)
+{
+	return n != 0 && (n & (n - 1)) == 0;
+}
+
+int
+vfbc_region_path(char *buf, size_t len, const char *dir, const char *pf_name, uint16_t vf)
+{
+	int n;
+
+	if (buf == NULL || dir == NULL || pf_name == NULL || pf_name[0] == '\0' ||
+			strchr(pf_name, '/') != NULL)
+		return -EINVAL;
+	n = snprintf(buf, len, "%s/vfbc.%s.vf%u", dir, pf_name, vf);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static uint32_t
+slot_size_of(uint32_t slot_data_max)
+{
+	return (uint32_t)align_line(sizeof(struct vfbc_mbox_desc) + slot_data_max);
+}
+
+size_t
+vfbc_region_size(const struct vfbc_region_params *p)
+{
+	if (!is_pow2(p->mbox_depth) || p->mbox_depth > VFBC_MBOX_DEPTH_MAX ||
+			p->slot_data_max == 0 || p->slot_data_max > VFBC_SLOT_DATA_MAX ||
+			p->vf_index >= p->num_vfs)
+		return 0;
+	return sizeof(struct vfbc_region_hdr) +
+		(size_t)p->mbox_depth * slot_size_of(p->slot_data_max) + align_line(p->ring_size);
+}
+
+/* OFD locks on byte 0 belong to the open file description, so they work
+ * between two descriptors of the same process as well as between processes.
+ */
+static int
+lock_byte0(int fd, int cmd, short type, struct flock *out)
+{
+	struct flock fl = {
+		.l_type = type,
+		.l_whence = SEEK_SET,
+		.l_start = 0,
+		.l_len = 1,
+	};
+
+	if (fcntl(fd, cmd, &fl) != 0)
+		return -errno;
+	if (out != NULL)
+		*out = fl;
+	return 0;
+}
+
+/* A region has a live PF iff some descriptor holds a write lock on byte 0.
+ * A read lock there is a VF watching a dead PF.
+ */
+static int
+fd_has_live_pf(int fd)
+{
+	struct flock fl = { .l_type = F_UNLCK };
+	int ret = lock_byte0(fd, F_OFD_GETLK, F_WRLCK, &fl);
+
+	if (ret < 0)
+		return ret;
+	return fl.l_type == F_WRLCK;
+}
+
+/* Unlink @p path if it is a stale region. */
+static int
+reclaim_stale(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	int live;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	live = fd_has_live_pf(fd);
+	close(fd);
+	if (live < 0)
+		return live;
+	if (live)
+		return -EADDRINUSE;
+	if (unlink(path) != 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* Make sure @p fd is still what @p path names: a concurrent PF may have
+ * reclaimed our file before we locked it.
+ */
+static bool
+fd_is_path(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+		a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static int
+create_locked_file(const char *path)
+{
+	int attempt, fd, ret;
+
+	for (attempt = 0; attempt < VFBC_CREATE_ATTEMPTS; attempt++) {
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0) {
+			if (errno != EEXIST)
+				return -errno;
+			ret = reclaim_stale(path);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		ret = lock_byte0(fd, F_OFD_SETLK, F_WRLCK, NULL);
+		if (ret == 0 && fd_is_path(fd, path))
+			return fd;
+		close(fd);
+		if (ret < 0 && ret != -EAGAIN && ret != -EACCES)
+			return ret;
+	}
+	return -EADDRINUSE;
+}
+
+static void
+fill_info(struct vfbc_region *r, const struct vfbc_region_params *p)
+{
+	struct vfbc_region_info *info = &r->hdr->info;
+
+	info->abi_version = VFBC_ABI_VERSION;
+	info->hdr_size = sizeof(struct vfbc_region_hdr);
+	info->region_size = r->size;
+	info->pf_generation = p->generation;
+	info->vf_index = p->vf_index;
+	info->num_vfs = p->num_vfs;
+	info->mbox_offset = r->mbox_offset;
+	info->mbox_depth = r->mbox_depth;
+	info->slot_size = r->slot_size;
+	info->slot_data_max = r->slot_data_max;
+	info->ring_offset = p->ring_size ? r->mbox_offset + r->mbox_depth * r->slot_size : 0;
+	info->ring_size = p->ring_size;
+	r->hdr->pf.pf_state = VFBC_PF_STATE_INIT;
+	/* A VF that sees the magic sees a complete header. */
+	__atomic_store_n(&info->magic, VFBC_REGION_MAGIC, __ATOMIC_RELEASE);
+}
+
+int
+vfbc_region_create(struct vfbc_region *r, const char *path, const struct vfbc_region_params *p)
+{
+	size_t size = vfbc_region_size(p);
+	void *base;
+	int fd;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	if (size == 0 || p->generation == 0)
+		return -EINVAL;
+	if (strlen(path) >= sizeof(r->path))
+		return -ENAMETOOLONG;
+	fd = create_locked_file(path);
+	if (fd < 0)
+		return fd;
+	if (ftruncate(fd, (off_t)size) != 0)
+		goto fail;
+	base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (base == MAP_FAILED)
+		goto fail;
+
+	r->base = base;
+	r->hdr = base;
+	r->size = size;
+	r->fd = fd;
+	r->owner = true;
+	r->vf_index = p->vf_index;
+	r->mbox_offset = sizeof(struct vfbc_region_hdr);
+	r->mbox_depth = p->mbox_depth;
+	r->slot_size = slot_size_of(p->slot_data_max);
+	r->slot_data_max = p->slot_data_max;
+	r->generation = p->generation;
+	strcpy(r->path, path);
+	fill_info(r, p);
+	return 0;
+fail:
+	{
+		int err = -errno;
+
+		unlink(path);
+		close(fd);
+		return err;
+	}
+}
+
+void
+vfbc_region_set_ready(struct vfbc_region *r)
+{
+	__atomic_store_n(&r->hdr->pf.pf_state, VFBC_PF_STATE_READY, __ATOMIC_RELEASE);
+}
+
+void
+vfbc_region_destroy(struct vfbc_region *r)
+{
+	if (r->base == NULL)
+		return;
+	__atomic_store_n(&r->hdr->pf.pf_state, VFBC_PF_STATE_GONE, __ATOMIC_RELEASE);
+	vfbc_doorbell_ring(&r->hdr->pf.cpl_doorbell);
+	vfbc_doorbell_ring(&r->hdr->pf.inval_seq);
+	/* Unlink while still holding the lock: nobody can mistake it for stale. */
+	if (fd_is_path(r->fd, r->path))
+		unlink(r->path);
+	munmap(r->base, r->size);
+	close(r->fd);
+	r->base = NULL;
+	r->hdr = NULL;
+	r->fd = -1;
+}
+
+/* Check every layout field once; the VF keeps its own copy afterwards. */
+static int
+validate_info(struct vfbc_region *r, const struct vfbc_region_info *info, size_t file_size,
+		uint16_t vf_index)
+{
+	uint64_t end;
+
+	if (__atomic_load_n(&info->magic, __ATOMIC_ACQUIRE) != VFBC_REGION_MAGIC ||
+			info->abi_version != VFBC_ABI_VERSION ||
+			info->hdr_size != sizeof(struct vfbc_region_hdr))
+		return -EPROTO;
+	if (info->vf_index != vf_index)
+		return -EINVAL;
+	if (info->region_size != file_size || !is_pow2(info->mbox_depth) ||
+			info->mbox_depth > VFBC_MBOX_DEPTH_MAX ||
+			info->slot_data_max == 0 || info->slot_data_max > VFBC_SLOT_DATA_MAX ||
+			info->slot_size != slot_size_of(info->slot_data_max) ||
+			info->mbox_offset < sizeof(struct vfbc_region_hdr) ||
+			info->mbox_offset % VFBC_WIRE_LINE != 0)
+		return -EINVAL;
+	end = (uint64_t)info->mbox_offset + (uint64_t)info->mbox_depth * info->slot_size;
+	if (end > file_size)
+		return -EINVAL;
+	r->mbox_offset = info->mbox_offset;
+	r->mbox_depth = info->mbox_depth;
+	r->slot_size = info->slot_size;
+	r->slot_data_max = info->slot_data_max;
+	r->generation = info->pf_generation;
+	return 0;
+}
+
+int
+vfbc_region_open(struct vfbc_region *r, const char *path, uint16_t vf_index)
+{
+	struct stat st;
+	void *base;
+	int fd, ret;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	if (strlen(path) >= sizeof(r->path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0) {
+		ret = -errno;
+		goto fail;
+	}
+	if (st.st_size < (off_t)sizeof(struct vfbc_region_hdr)) {
+		ret = -EPROTO;
+		goto fail;
+	}
+	base = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (base == MAP_FAILED) {
+		ret = -errno;
+		goto fail;
+	}
+	r->base = base;
+	r->hdr = base;
+	r->size = (size_t)st.st_size;
+	r->fd = fd;
+	r->vf_index = vf_index;
+	strcpy(r->path, path);
+	ret = validate_info(r, &r->hdr->info, r->size, vf_index);
+	if (ret == 0 && vfbc_region_pf_alive(r) == 0)
+		ret = -ENOTCONN;
+	if (ret < 0) {
+		vfbc_region_close(r);
+		return ret;
+	}
+	return 0;
+fail:
+	close(fd);
+	return ret;
+}
+
+void
+vfbc_region_close(struct vfbc_region *r)
+{
+	if (r->base != NULL)
+		munmap(r->base, r->size);
+	if (r->fd >= 0)
+		close(r->fd);
+	r->base = NULL;
+	r->hdr = NULL;
+	r->fd = -1;
+}
+
+int
+vfbc_region_pf_alive(const struct vfbc_region *r)
+{
+	return fd_has_live_pf(r->fd);
+}
+
+static void
+close_fd(void *arg)
+{
+	close(*(int *)arg);
+}
+
+int
+vfbc_region_wait_pf_exit(const struct vfbc_region *r)
+{
+	char self[64];
+	int fd, ret;
+
+	/* A new open file description of the same inode: OFD locks belong to the
+	 * description, and the path may already name a newer PF's region.
+	 */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", r->fd);
+	fd = open(self, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	pthread_cleanup_push(close_fd, &fd);
+	ret = lock_byte0(fd, F_OFD_SETLKW, F_RDLCK, NULL);
+	pthread_cleanup_pop(1); /* drops the read lock at once, so a new PF can reclaim */
+	return ret;
+}
