@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ */
+
+#ifndef RTE_PMD_VFBC_H
+#define RTE_PMD_VFBC_H
+
+/**
+ * @file
+ * Private API of the vfbc PMDs: the SR-IOV VF-to-PF backchannel.
+ *
+ * A PF port (net_vfbc_pf) owns per-VF configuration blocks. A VF port
+ * (net_vfbc_vf), in the PF's process or another one, reads and writes them
+ * through its mailbox; the PF's service answers. Each block has a 32-bit ID, a
+ * capacity, a current length and the VF's access rights.
+ *
+ * Every function returns a negative errno value on failure and never blocks
+ * forever: VF calls wait at most the VF's timeout_ms devarg.
+ *
+ * @warning
+ * @b EXPERIMENTAL: this API may change without prior notice.
+ */
+
+#include <stdint.h>
+
+#include <rte_compat.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Block flag: the VF may read the block. */
+#define RTE_PMD_VFBC_BLOCK_VF_READ  (1u << 0)
+/** Block flag: the VF may write the block. */
+#define RTE_PMD_VFBC_BLOCK_VF_WRITE (1u << 1)
+
+/** Largest number of VFs of one PF. */
+#define RTE_PMD_VFBC_MAX_VFS 256
+
+/** Operation of a VF request reported by RTE_ETH_EVENT_VF_MBOX. */
+enum rte_pmd_vfbc_mb_op {
+	RTE_PMD_VFBC_MB_OP_READ = 1,  /**< the VF reads a block */
+	RTE_PMD_VFBC_MB_OP_WRITE = 2, /**< the VF writes a block */
+};
+
+/** retval of struct rte_pmd_vfbc_mb_event_param: let the request proceed. */
+#define RTE_PMD_VFBC_MB_EVENT_PROCEED 0
+/** retval of struct rte_pmd_vfbc_mb_event_param: deny it; the VF gets -EACCES. */
+#define RTE_PMD_VFBC_MB_EVENT_DENY 1
+
+/**
+ * Parameter of the RTE_ETH_EVENT_VF_MBOX event raised on a PF port, as the
+ * ixgbe and i40e PF drivers do: for every VF write request (and read request,
+ * with the notify_reads devarg) that passed the block checks, before it takes
+ * effect. The callback runs on the PF's service lcore (or its control thread);
+ * it sets retval to RTE_PMD_VFBC_MB_EVENT_PROCEED (the default) or
+ * RTE_PMD_VFBC_MB_EVENT_DENY.
+ */
+struct rte_pmd_vfbc_mb_event_param {
+	uint16_t vf;          /**< VF index */
+	uint16_t op;          /**< enum rte_pmd_vfbc_mb_op */
+	uint32_t block_id;    /**< block the VF addresses */
+	uint32_t len;         /**< bytes to write, or the VF's read buffer size */
+	const void *data;     /**< write: PF-private copy of the payload; read: NULL */
+	int retval;           /**< set by the application */
+};
+
+/**
+ * VF: read a configuration block; blocks until the PF answers.
+ *
+ * @param port_id  a net_vfbc_vf port
+ * @param block_id block to read
+ * @param buf      destination, @p len bytes
+ * @param len      size of @p buf, at least 1
+ * @return bytes copied, min(len, block length); or -ENOTSUP (not a vfbc VF
+ *   port), -EINVAL, -ENOENT, -EACCES, -ETIMEDOUT, -ENOTCONN.
+ */
+__rte_experimental
+int rte_pmd_vfbc_vf_read_block(uint16_t port_id, uint32_t block_id, void *buf, uint32_t len);
+
+/**
+ * VF: write a configuration block; blocks until the PF answers.
+ * On success the block's length becomes @p len.
+ *
+ * @return 0; or -ENOTSUP, -EINVAL (NULL buffer or len 0), -ENOENT, -EACCES
+ *   (no write right, or the PF application denied it), -EMSGSIZE (longer than
+ *   the block's capacity or the mailbox slot), -ETIMEDOUT, -ENOTCONN.
+ */
+__rte_experimental
+int rte_pmd_vfbc_vf_write_block(uint16_t port_id, uint32_t block_id, const void *buf,
+		uint32_t len);
+
+/**
+ * VF: fetch and clear the mask of invalidated blocks (bit n: block ID n,
+ * for IDs 0..63). Invalidations are OR-ed until fetched.
+ *
+ * @return 0; or -ENOTSUP, -EINVAL (NULL mask).
+ */
+__rte_experimental
+int rte_pmd_vfbc_vf_get_invalidated(uint16_t port_id, uint64_t *mask);
+
+/**
+ * VF: post a read request without waiting, for pipelining many requests.
+ * Every token must later be collected with rte_pmd_vfbc_vf_poll(), which is
+ * what frees its mailbox slot.
+ *
+ * @param len  bytes the later poll may receive, at least 1
+ * @param[out] token identifies the request for rte_pmd_vfbc_vf_poll()
+ * @return 0; or -ENOTSUP, -EINVAL, -ETIMEDOUT (no free slot within the
+ *   timeout), -ENOTCONN.
+ */
+__rte_experimental
+int rte_pmd_vfbc_vf_post_read(uint16_t port_id, uint32_t block_id, uint32_t len,
+		uint32_t *token);
+
+/**
+ * VF: post a write request without waiting; see rte_pmd_vfbc_vf_post_read().
+ *
+ * @return 0; or -ENOTSUP, -EINVAL, -EMSGSIZE, -ETIMEDOUT, -ENOTCONN.
+ */
+__rte_experimental
+int rte_pmd_vfbc_vf_post_write(uint16_t port_id, uint32_t block_id, const void *buf,
+		uint32_t len, uint32_t *token);
+
+/**
+ * VF: collect the completion of a posted request, if it is there.
+ *
+ * @param buf  read: destination of the block data; write: may be NULL
+ * @param len  size of @p buf
+ * @return -EAGAIN while the PF has not answered; otherwise the result the
+ *   blocking call would have returned (bytes read, 0 for a write, or
+ *   -ENOENT, -EACCES, -EMSGSIZE, -EINVAL), or -ENOTSUP.
+ */
+__rte_experimental
+int rte_pmd_vfbc_vf_poll(uint16_t port_id, uint32_t token, void *buf, uint32_t len);
+
+/**
+ * PF: define a block for a VF, initially empty.
+ *
+ * @param capacity bytes, 1..max_block_size devarg
+ * @param flags    RTE_PMD_VFBC_BLOCK_VF_READ | RTE_PMD_VFBC_BLOCK_VF_WRITE, or 0
+ * @return 0; or -ENOTSUP (not a vfbc PF port), -EINVAL (bad VF, capacity 0,
+ *   unknown flag), -EMSGSIZE (capacity over max_block_size), -EEXIST,
+ *   -ENOSPC (max_blocks reached), -ENOMEM.
+ */
+__rte_experimental
+int rte_pmd_vfbc_pf_define_block(uint16_t port_id, uint16_t vf, uint32_t block_id,
+		uint32_t capacity, uint32_t flags);
+
+/**
+ * PF: set a block's contents, whatever the VF's rights.
+ *
+ * @return 0; or -ENOTSUP, -EINVAL (bad VF, NULL buffer with len > 0), -ENOENT,
+ *   -EMSGSIZE (longer than the capacity).
+ */
+__rte_experimental
+int rte_pmd_vfbc_pf_set_block(uint16_t port_id, uint16_t vf, uint32_t block_id,
+		const void *buf, uint32_t len);
+
+/**
+ * PF: copy a block out.
+ *
+ * @return bytes copied, min(len, block length); or -ENOTSUP, -EINVAL (bad VF,
+ *   NULL buffer, len 0), -ENOENT.
+ */
+__rte_experimental
+int rte_pmd_vfbc_pf_get_block(uint16_t port_id, uint16_t vf, uint32_t block_id, void *buf,
+		uint32_t len);
+
+/**
+ * PF: invalidate blocks of a VF (bit n: block ID n). The VF fetches the
+ * coalesced mask with rte_pmd_vfbc_vf_get_invalidated().
+ *
+ * @return 0; or -ENOTSUP, -EINVAL (bad VF, empty mask).
+ */
+__rte_experimental
+int rte_pmd_vfbc_pf_invalidate(uint16_t port_id, uint16_t vf, uint64_t block_mask);
+
+/**
+ * PF: the rte_service that serves the VF mailboxes, for applications that
+ * map services to lcores themselves.
+ *
+ * @return 0; or -ENOTSUP, -EINVAL (NULL id).
+ */
+__rte_experimental
+int rte_pmd_vfbc_pf_get_service_id(uint16_t port_id, uint32_t *service_id);
+
+/**
+ * PF: number of VFs of a PF port.
+ *
+ * @return num_vfs (1..RTE_PMD_VFBC_MAX_VFS); or -ENOTSUP.
+ */
+__rte_experimental
+int rte_pmd_vfbc_pf_get_num_vfs(uint16_t port_id);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_PMD_VFBC_H */

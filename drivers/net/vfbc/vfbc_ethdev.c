@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ */
+
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "vfbc_ethdev.h"
+
+RTE_LOG_REGISTER_DEFAULT(vfbc_logtype, NOTICE);
+
+int
+vfbc_ethdev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	info->max_mac_addrs = 1;
+	info->max_rx_pktlen = VFBC_MAX_RX_PKTLEN;
+	info->min_mtu = VFBC_MIN_MTU;
+	info->max_mtu = VFBC_MAX_MTU;
+	info->max_rx_queues = VFBC_MAX_QUEUES;
+	info->max_tx_queues = VFBC_MAX_QUEUES;
+	info->min_rx_bufsize = 0;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_desc_lim.nb_max = UINT16_MAX;
+	info->tx_desc_lim.nb_max = UINT16_MAX;
+	info->speed_capa = RTE_ETH_LINK_SPEED_10G;
+	return 0;
+}
+
+int
+vfbc_ethdev_configure(struct rte_eth_dev *dev)
+{
+	return 0;
+}
+
+static struct vfbc_queue *
+queue_alloc(struct rte_eth_dev *dev, uint16_t qid, unsigned int socket)
+{
+	struct vfbc_queue *q = rte_zmalloc_socket("vfbc_queue", sizeof(*q), RTE_CACHE_LINE_SIZE,
+			socket);
+
+	if (q != NULL) {
+		q->data = dev->data;
+		q->queue_id = qid;
+	}
+	return q;
+}
+
+int
+vfbc_ethdev_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		unsigned int socket, const struct rte_eth_rxconf *conf, struct rte_mempool *mp)
+{
+	struct vfbc_queue *q = queue_alloc(dev, qid, socket);
+
+	if (q == NULL)
+		return -ENOMEM;
+	q->mp = mp;
+	rte_free(dev->data->rx_queues[qid]);
+	dev->data->rx_queues[qid] = q;
+	return 0;
+}
+
+int
+vfbc_ethdev_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	struct vfbc_queue *q = queue_alloc(dev, qid, socket);
+
+	if (q == NULL)
+		return -ENOMEM;
+	rte_free(dev->data->tx_queues[qid]);
+	dev->data->tx_queues[qid] = q;
+	return 0;
+}
+
+void
+vfbc_ethdev_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	rte_free(dev->data->rx_queues[qid]);
+	dev->data->rx_queues[qid] = NULL;
+}
+
+void
+vfbc_ethdev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	rte_free(dev->data->tx_queues[qid]);
+	dev->data->tx_queues[qid] = NULL;
+}
+
+void
+vfbc_ethdev_release_queues(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		vfbc_ethdev_rx_queue_release(dev, i);
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		vfbc_ethdev_tx_queue_release(dev, i);
+}
+
+int
+vfbc_ethdev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct vfbc_queue *q = dev->data->rx_queues[i];
+
+		if (q == NULL)
+			continue;
+		stats->ipackets += q->packets;
+		stats->ibytes += q->bytes;
+		stats->ierrors += q->errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			stats->q_ipackets[i] = q->packets;
+			stats->q_ibytes[i] = q->bytes;
+		}
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		const struct vfbc_queue *q = dev->data->tx_queues[i];
+
+		if (q == NULL)
+			continue;
+		stats->opackets += q->packets;
+		stats->obytes += q->bytes;
+		stats->oerrors += q->errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			stats->q_opackets[i] = q->packets;
+			stats->q_obytes[i] = q->bytes;
+		}
+	}
+	return 0;
+}
+
+static void
+queue_stats_reset(struct vfbc_queue *q)
+{
+	if (q != NULL) {
+		q->packets = 0;
+		q->bytes = 0;
+		q->errors = 0;
+	}
+}
+
+int
+vfbc_ethdev_stats_reset(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		queue_stats_reset(dev->data->rx_queues[i]);
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		queue_stats_reset(dev->data->tx_queues[i]);
+	return 0;
+}
+
+int
+vfbc_ethdev_set_link(struct rte_eth_dev *dev, bool up)
+{
+	struct rte_eth_link link = {
+		.link_speed = up ? RTE_ETH_SPEED_NUM_10G : RTE_ETH_SPEED_NUM_NONE,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+		.link_autoneg = RTE_ETH_LINK_FIXED,
+	};
+
+	return rte_eth_linkstatus_set(dev, &link);
+}
+
+int
+vfbc_ethdev_mode_ok(struct rte_eth_dev *dev)
+{
+	return 0;
+}
+
+int
+vfbc_ethdev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	return 0;
+}
+
+int
+vfbc_ethdev_init(struct rte_eth_dev *dev, const struct rte_ether_addr *mac)
+{
+	struct rte_eth_dev_data *data = dev->data;
+
+	/* ethdev frees mac_addrs itself when the port is released. */
+	data->mac_addrs = rte_zmalloc_socket("vfbc_mac", sizeof(*mac), 0, dev->device->numa_node);
+	if (data->mac_addrs == NULL)
+		return -ENOMEM;
+	*data->mac_addrs = *mac;
+	data->dev_flags |= RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	data->promiscuous = 1;
+	data->all_multicast = 1;
+	vfbc_ethdev_set_link(dev, false);
+	dev->rx_pkt_burst = vfbc_ethdev_rx_none;
+	dev->tx_pkt_burst = vfbc_ethdev_tx_drop;
+	return 0;
+}
+
+/* Packet rings come with the datapath; until then a port receives nothing. */
+uint16_t
+vfbc_ethdev_rx_none(void *queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	return 0;
+}
+
+/* ... and drops what it is given to send, counted as errors. */
+uint16_t
+vfbc_ethdev_tx_drop(void *queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vfbc_queue *q = queue;
+
+	rte_pktmbuf_free_bulk(pkts, n);
+	q->errors += n;
+	return n;
+}
+
+void
+vfbc_ethdev_make_mac(struct rte_ether_addr *mac, const char *name, uint16_t index)
+{
+	uint32_t h = rte_hash_crc(name, strlen(name), index);
+
+	mac->addr_bytes[0] = 0x02; /* locally administered, unicast */
+	mac->addr_bytes[1] = 0x56; /* 'V' */
+	mac->addr_bytes[2] = (uint8_t)(h >> 24);
+	mac->addr_bytes[3] = (uint8_t)(h >> 16);
+	mac->addr_bytes[4] = (uint8_t)(h >> 8);
+	mac->addr_bytes[5] = (uint8_t)(h + index);
+}

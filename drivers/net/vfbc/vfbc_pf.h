@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ */
+
+#ifndef VFBC_PF_H
+#define VFBC_PF_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <rte_spinlock.h>
+
+#include "vfbc_ethdev.h"
+#include "vfbc_mbox.h"
+
+#define VFBC_PF_DRIVER_NAME net_vfbc_pf
+
+/** How the PF's mailbox service gets CPU time. */
+enum vfbc_pf_poll_mode {
+	VFBC_POLL_AUTO,    /**< service lcores if EAL has any, else a control thread */
+	VFBC_POLL_SERVICE, /**< only the rte_service; the application maps it */
+	VFBC_POLL_THREAD,  /**< a control thread, whatever service lcores exist */
+};
+
+/** A block every VF gets at probe, from the block= devarg. */
+struct vfbc_pf_block_def {
+	uint32_t id;
+	uint32_t capacity;
+	uint32_t flags;
+};
+
+#define VFBC_PF_DEVARG_BLOCKS_MAX 64
+
+struct vfbc_pf_params {
+	uint16_t num_vfs;
+	uint32_t mbox_depth;
+	uint32_t max_block_size;
+	uint32_t max_blocks;
+	uint32_t mbox_burst;
+	enum vfbc_pf_poll_mode poll;
+	bool notify_reads;
+	char region_dir[PATH_MAX];
+	uint32_t nb_blocks;
+	struct vfbc_pf_block_def blocks[VFBC_PF_DEVARG_BLOCKS_MAX];
+};
+
+/** The PF's view of one VF. */
+struct vfbc_pf_vf {
+	struct vfbc_region region;
+	struct vfbc_store store;
+	struct vfbc_pf_mbox mbox;
+};
+
+/** Private data of a PF port. */
+struct vfbc_pf {
+	struct vfbc_port port; /* first: common ethdev code casts to it */
+	struct rte_eth_dev *dev;
+	struct vfbc_pf_params params;
+	struct vfbc_pf_vf *vfs;
+	uint16_t num_vfs;
+	uint16_t rr_next;            /**< VF the next service run starts with */
+	rte_spinlock_t serve_lock;   /**< one runner at a time: service lcore or thread */
+	uint32_t service_id;
+	bool service_registered;
+	uint32_t service_lcores_at_probe;
+	pthread_t thread;
+	bool thread_running;
+	bool thread_stop;
+	bool closed;
+};
+
+/** Parse PF devargs into @p p (defaults first). @return 0 or -EINVAL. */
+int vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params *p);
+
+/** Register the mailbox service and get it running. */
+int vfbc_pf_service_start(struct vfbc_pf *pf);
+/**
+ * Stop serving and unregister the service. @p removing: called from the vdev
+ * remove path, which in 22.11 may run after EAL freed its service tables.
+ */
+void vfbc_pf_service_stop(struct vfbc_pf *pf, bool removing);
+
+/** Serve every VF once, round robin. @return requests completed. */
+unsigned int vfbc_pf_serve_all(struct vfbc_pf *pf);
+
+/** The VF_MBOX policy hook the mailboxes call. */
+int vfbc_pf_policy(void *ctx, uint16_t vf, const struct vfbc_pf_request *req, const void *data);
+
+/** PF private data of @p port_id, NULL if it is not a vfbc PF port. */
+struct vfbc_pf *vfbc_pf_from_port(uint16_t port_id);
+
+#endif /* VFBC_PF_H */

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rte_pmd_vfbc.h"
+#include "vfbc_devargs.h"
+#include "vfbc_pf.h"
+
+#define VFBC_PF_ARG_NUM_VFS "num_vfs"
+#define VFBC_PF_ARG_REGION_DIR "region_dir"
+#define VFBC_PF_ARG_MBOX_DEPTH "mbox_depth"
+#define VFBC_PF_ARG_MAX_BLOCK_SIZE "max_block_size"
+#define VFBC_PF_ARG_MAX_BLOCKS "max_blocks"
+#define VFBC_PF_ARG_MBOX_BURST "mbox_burst"
+#define VFBC_PF_ARG_POLL "poll"
+#define VFBC_PF_ARG_NOTIFY_READS "notify_reads"
+#define VFBC_PF_ARG_BLOCK "block"
+
+static const char *const vfbc_pf_keys[] = {
+	VFBC_PF_ARG_NUM_VFS,
+	VFBC_PF_ARG_REGION_DIR,
+	VFBC_PF_ARG_MBOX_DEPTH,
+	VFBC_PF_ARG_MAX_BLOCK_SIZE,
+	VFBC_PF_ARG_MAX_BLOCKS,
+	VFBC_PF_ARG_MBOX_BURST,
+	VFBC_PF_ARG_POLL,
+	VFBC_PF_ARG_NOTIFY_READS,
+	VFBC_PF_ARG_BLOCK,
+	NULL,
+};
+
+struct pf_arg {
+	const char *dev;
+	struct vfbc_pf_params *p;
+};
+
+static int
+parse_poll(const char *key, const char *value, void *opaque)
+{
+	const struct pf_arg *a = opaque;
+
+	if (strcmp(value, "auto") == 0)
+		a->p->poll = VFBC_POLL_AUTO;
+	else if (strcmp(value, "service") == 0)
+		a->p->poll = VFBC_POLL_SERVICE;
+	else if (strcmp(value, "thread") == 0)
+		a->p->poll = VFBC_POLL_THREAD;
+	else {
+		VFBC_LOG(ERR, "%s: invalid %s=%s: expected auto, service or thread",
+				a->dev, key, value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+parse_rights(const char *s, uint32_t *flags)
+{
+	if (strcmp(s, "r") == 0)
+		*flags = RTE_PMD_VFBC_BLOCK_VF_READ;
+	else if (strcmp(s, "w") == 0)
+		*flags = RTE_PMD_VFBC_BLOCK_VF_WRITE;
+	else if (strcmp(s, "rw") == 0)
+		*flags = RTE_PMD_VFBC_BLOCK_VF_READ | RTE_PMD_VFBC_BLOCK_VF_WRITE;
+	else if (strcmp(s, "none") == 0)
+		*flags = 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* block=<id>:<capacity>[:<r|w|rw|none>], for every VF; rights default to rw. */
+static int
+parse_block(const char *key, const char *value, void *opaque)
+{
+	const struct pf_arg *a = opaque;
+	struct vfbc_pf_block_def def = {
+		.flags = RTE_PMD_VFBC_BLOCK_VF_READ | RTE_PMD_VFBC_BLOCK_VF_WRITE,
+	};
+	unsigned long long id, cap;
+	char *end;
+
+	if (a->p->nb_blocks == VFBC_PF_DEVARG_BLOCKS_MAX) {
+		VFBC_LOG(ERR, "%s: more than %u %s= devargs", a->dev, VFBC_PF_DEVARG_BLOCKS_MAX,
+				key);
+		return -EINVAL;
+	}
+	errno = 0;
+	id = strtoull(value, &end, 0);
+	if (errno != 0 || end == value || *end != ':' || id > UINT32_MAX)
+		goto bad;
+	value = end + 1;
+	cap = strtoull(value, &end, 0);
+	if (errno != 0 || end == value || cap == 0 || cap > UINT32_MAX ||
+			(*end != '\0' && *end != ':'))
+		goto bad;
+	if (*end == ':' && parse_rights(end + 1, &def.flags) != 0)
+		goto bad;
+	def.id = (uint32_t)id;
+	def.capacity = (uint32_t)cap;
+	a->p->blocks[a->p->nb_blocks++] = def;
+	return 0;
+bad:
+	VFBC_LOG(ERR, "%s: invalid %s=%s: expected <id>:<capacity>[:r|w|rw|none]",
+			a->dev, key, value);
+	return -EINVAL;
+}
+
+static void
+set_defaults(struct vfbc_pf_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->num_vfs = 1;
+	p->mbox_depth = 64;
+	p->max_block_size = 4096;
+	p->max_blocks = 64;
+	p->mbox_burst = 32;
+	p->poll = VFBC_POLL_AUTO;
+	strcpy(p->region_dir, VFBC_REGION_DIR_DEFAULT);
+}
+
+static int
+check_params(const char *dev, const struct vfbc_pf_params *p)
+{
+	uint32_t i;
+
+	if (!rte_is_power_of_2(p->mbox_depth)) {
+		VFBC_LOG(ERR, "%s: %s=%u is not a power of two", dev, VFBC_PF_ARG_MBOX_DEPTH,
+				p->mbox_depth);
+		return -EINVAL;
+	}
+	if (p->nb_blocks > p->max_blocks) {
+		VFBC_LOG(ERR, "%s: %u block= devargs exceed %s=%u", dev, p->nb_blocks,
+				VFBC_PF_ARG_MAX_BLOCKS, p->max_blocks);
+		return -EINVAL;
+	}
+	for (i = 0; i < p->nb_blocks; i++) {
+		if (p->blocks[i].capacity > p->max_block_size) {
+			VFBC_LOG(ERR, "%s: block %#x capacity %u exceeds %s=%u", dev,
+					p->blocks[i].id, p->blocks[i].capacity,
+					VFBC_PF_ARG_MAX_BLOCK_SIZE, p->max_block_size);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int
+vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params *p)
+{
+	uint32_t num_vfs = 1, notify = 0;
+	struct vfbc_u32_arg u_num_vfs = { name, &num_vfs, 1, RTE_PMD_VFBC_MAX_VFS };
+	struct vfbc_u32_arg u_depth = { name, &p->mbox_depth, 1, VFBC_MBOX_DEPTH_MAX };
+	struct vfbc_u32_arg u_size = { name, &p->max_block_size, 1, VFBC_SLOT_DATA_MAX };
+	struct vfbc_u32_arg u_blocks = { name, &p->max_blocks, 1, 65536 };
+	struct vfbc_u32_arg u_burst = { name, &p->mbox_burst, 1, VFBC_MBOX_DEPTH_MAX };
+	struct vfbc_u32_arg u_notify = { name, &notify, 0, 1 };
+	struct vfbc_string_arg s_dir = { name, p->region_dir, sizeof(p->region_dir) };
+	struct pf_arg pa = { name, p };
+	struct rte_kvargs *kvlist;
+	int ret;
+
+	set_defaults(p);
+	kvlist = vfbc_kvargs_parse(name, args, vfbc_pf_keys);
+	if (kvlist == NULL)
+		return -EINVAL;
+	ret = vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_NUM_VFS, vfbc_kvarg_u32, &u_num_vfs);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_REGION_DIR, vfbc_kvarg_string, &s_dir);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_MBOX_DEPTH, vfbc_kvarg_u32, &u_depth);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_MAX_BLOCK_SIZE, vfbc_kvarg_u32, &u_size);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_MAX_BLOCKS, vfbc_kvarg_u32, &u_blocks);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_MBOX_BURST, vfbc_kvarg_u32, &u_burst);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_POLL, parse_poll, &pa);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_NOTIFY_READS, vfbc_kvarg_u32, &u_notify);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_BLOCK, parse_block, &pa);
+	rte_kvargs_free(kvlist);
+	p->num_vfs = (uint16_t)num_vfs;
+	p->notify_reads = notify != 0;
+	if (ret != 0)
+		return -EINVAL;
+	return check_params(name, p);
+}

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ *
+ * net_vfbc_vf: a Virtual Function. It maps only its own region, reads and
+ * writes its config blocks through the mailbox, and watches its PF's liveness.
+ */
+
+#include <bus_vdev_driver.h>
+#include <ethdev_vdev.h>
+#include <rte_lcore.h>
+
+#include "vfbc_vf.h"
+
+static int vfbc_vf_dev_close(struct rte_eth_dev *dev);
+
+static bool
+pf_serving(const struct vfbc_vf *vf)
+{
+	return !__atomic_load_n(&vf->mbox.gone, __ATOMIC_ACQUIRE) &&
+		__atomic_load_n(&vf->region.hdr->pf.pf_state, __ATOMIC_ACQUIRE) ==
+			VFBC_PF_STATE_READY;
+}
+
+static int
+vfbc_vf_dev_start(struct rte_eth_dev *dev)
+{
+	return vfbc_ethdev_set_link(dev, pf_serving(dev->data->dev_private));
+}
+
+static int
+vfbc_vf_dev_stop(struct rte_eth_dev *dev)
+{
+	return vfbc_ethdev_set_link(dev, false);
+}
+
+static int
+vfbc_vf_link_update(struct rte_eth_dev *dev, int wait_to_complete)
+{
+	if (dev->data->dev_started)
+		return vfbc_ethdev_set_link(dev, pf_serving(dev->data->dev_private));
+	return vfbc_ethdev_set_link(dev, false);
+}
+
+static const struct eth_dev_ops vfbc_vf_ops = {
+	.dev_configure = vfbc_ethdev_configure,
+	.dev_start = vfbc_vf_dev_start,
+	.dev_stop = vfbc_vf_dev_stop,
+	.dev_close = vfbc_vf_dev_close,
+	.dev_infos_get = vfbc_ethdev_infos_get,
+	.link_update = vfbc_vf_link_update,
+	.stats_get = vfbc_ethdev_stats_get,
+	.stats_reset = vfbc_ethdev_stats_reset,
+	.promiscuous_enable = vfbc_ethdev_mode_ok,
+	.promiscuous_disable = vfbc_ethdev_mode_ok,
+	.allmulticast_enable = vfbc_ethdev_mode_ok,
+	.allmulticast_disable = vfbc_ethdev_mode_ok,
+	.mtu_set = vfbc_ethdev_mtu_set,
+	.rx_queue_setup = vfbc_ethdev_rx_queue_setup,
+	.tx_queue_setup = vfbc_ethdev_tx_queue_setup,
+	.rx_queue_release = vfbc_ethdev_rx_queue_release,
+	.tx_queue_release = vfbc_ethdev_tx_queue_release,
+};
+
+struct vfbc_vf *
+vfbc_vf_from_port(uint16_t port_id)
+{
+	struct rte_eth_dev *dev;
+
+	if (!rte_eth_dev_is_valid_port(port_id))
+		return NULL;
+	dev = &rte_eth_devices[port_id];
+	if (dev->dev_ops != &vfbc_vf_ops)
+		return NULL;
+	return dev->data->dev_private;
+}
+
+/* Blocks until the PF's liveness lock goes away: PF closed, crashed or killed. */
+static void *
+vfbc_vf_monitor_run(void *arg)
+{
+	struct vfbc_vf *vf = arg;
+	struct rte_eth_dev *dev = vf->dev;
+	int ret = vfbc_region_wait_pf_exit(&vf->region);
+
+	if (ret < 0) {
+		VFBC_LOG(ERR, "%s: cannot watch PF %s: %s", dev->data->name, vf->params.pf,
+				rte_strerror(-ret));
+		return NULL;
+	}
+	vfbc_vf_mbox_mark_gone(&vf->mbox);
+	VFBC_LOG(WARNING, "%s: PF %s is gone: requests fail with -ENOTCONN", dev->data->name,
+			vf->params.pf);
+	if (dev->data->dev_link.link_status == RTE_ETH_LINK_UP) {
+		vfbc_ethdev_set_link(dev, false);
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+	}
+	return NULL;
+}
+
+static int
+monitor_start(struct vfbc_vf *vf)
+{
+	char tname[RTE_MAX_THREAD_NAME_LEN];
+	int ret;
+
+	snprintf(tname, sizeof(tname), "vfbc-mon-%s", vf->dev->data->name + strlen("net_vfbc_"));
+	ret = rte_ctrl_thread_create(&vf->monitor, tname, NULL,
+			vfbc_vf_monitor_run, vf);
+	if (ret != 0) {
+		VFBC_LOG(ERR, "%s: cannot create PF monitor thread: %s", vf->dev->data->name,
+				rte_strerror(ret));
+		return -ret;
+	}
+	vf->monitor_running = true;
+	return 0;
+}
+
+static void
+monitor_stop(struct vfbc_vf *vf)
+{
+	if (!vf->monitor_running)
+		return;
+	/* It sleeps in fcntl(F_OFD_SETLKW), a cancellation point. */
+	pthread_cancel(vf->monitor);
+	pthread_join(vf->monitor, NULL);
+	vf->monitor_running = false;
+}
+
+static void
+vfbc_vf_release(struct vfbc_vf *vf)
+{
+	if (vf->closed)
+		return;
+	vf->closed = true;
+	monitor_stop(vf);
+	if (vf->mbox.slots != NULL)
+		vfbc_vf_mbox_fini(&vf->mbox);
+	vfbc_region_close(&vf->region);
+}
+
+static int
+vfbc_vf_dev_close(struct rte_eth_dev *dev)
+{
+	vfbc_vf_release(dev->data->dev_private);
+	vfbc_ethdev_release_queues(dev);
+	return 0;
+}
+
+static int
+open_region(const char *name, const struct vfbc_vf_params *p, struct vfbc_region *r)
+{
+	char path[PATH_MAX];
+	int ret = vfbc_region_path(path, sizeof(path), p->region_dir, p->pf, (uint16_t)p->vf);
+
+	if (ret < 0) {
+		VFBC_LOG(ERR, "%s: bad region path for pf=%s in %s", name, p->pf, p->region_dir);
+		return ret;
+	}
+	ret = vfbc_region_open(r, path, (uint16_t)p->vf);
+	switch (ret) {
+	case 0:
+		break;
+	case -ENOENT:
+		VFBC_LOG(ERR, "%s: no region %s: is PF %s running, with num_vfs > %u and this "
+				"region_dir?", name, path, p->pf, p->vf);
+		break;
+	case -EPROTO:
+		VFBC_LOG(ERR, "%s: region %s has another layout than ABI version %u", name, path,
+				VFBC_ABI_VERSION);
+		break;
+	case -ENOTCONN:
+		VFBC_LOG(ERR, "%s: region %s was left by a PF that is gone", name, path);
+		break;
+	default:
+		VFBC_LOG(ERR, "%s: cannot map region %s: %s", name, path, rte_strerror(-ret));
+	}
+	return ret;
+}
+
+static int
+vf_setup(struct vfbc_vf *vf)
+{
+	struct rte_ether_addr mac;
+	int ret;
+
+	vfbc_ethdev_make_mac(&mac, vf->params.pf, (uint16_t)vf->params.vf);
+	ret = vfbc_ethdev_init(vf->dev, &mac);
+	if (ret == 0)
+		ret = vfbc_vf_mbox_init(&vf->mbox, &vf->region, (uint64_t)vf->params.spin_us * 1000);
+	if (ret < 0)
+		return ret;
+	/* Ask now, wait later: in the PF's own process the service starts only
+	 * after every vdev is probed, so no answer can come during probe.
+	 */
+	vfbc_vf_mbox_attach_start(&vf->mbox);
+	return monitor_start(vf);
+}
+
+static int
+vfbc_vf_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct vfbc_vf_params params;
+	struct vfbc_region region;
+	struct rte_eth_dev *dev;
+	struct vfbc_vf *vf;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		VFBC_LOG(ERR, "%s: secondary processes are not supported", name);
+		return -ENOTSUP;
+	}
+	ret = vfbc_vf_parse_devargs(name, rte_vdev_device_args(vdev), &params);
+	if (ret == 0)
+		ret = open_region(name, &params, &region);
+	if (ret < 0)
+		return ret;
+	dev = rte_eth_vdev_allocate(vdev, sizeof(*vf));
+	if (dev == NULL) {
+		vfbc_region_close(&region);
+		return -ENOMEM;
+	}
+	vf = dev->data->dev_private;
+	vf->dev = dev;
+	vf->params = params;
+	vf->region = region;
+	vf->timeout_ns = (uint64_t)params.timeout_ms * 1000000;
+	dev->dev_ops = &vfbc_vf_ops;
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
+	ret = vf_setup(vf);
+	if (ret < 0) {
+		vfbc_vf_release(vf);
+		rte_eth_dev_release_port(dev);
+		return ret;
+	}
+	rte_eth_dev_probing_finish(dev);
+	VFBC_LOG(INFO, "%s: port %u, VF %u of %s, timeout %u ms", name, dev->data->port_id,
+			params.vf, params.pf, params.timeout_ms);
+	return 0;
+}
+
+static int
+vfbc_vf_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+
+	if (dev == NULL)
+		return 0;
+	vfbc_vf_dev_close(dev);
+	return rte_eth_dev_release_port(dev);
+}
+
+static struct rte_vdev_driver vfbc_vf_driver = {
+	.probe = vfbc_vf_probe,
+	.remove = vfbc_vf_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(VFBC_VF_DRIVER_NAME, vfbc_vf_driver);
+RTE_PMD_REGISTER_PARAM_STRING(VFBC_VF_DRIVER_NAME,
+	"pf=<PF device name> "
+	"vf=<index> "
+	"timeout_ms=<1-3600000> "
+	"spin_us=<int> "
+	"region_dir=<path>");
