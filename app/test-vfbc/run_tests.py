@@ -56,6 +56,7 @@ class Context:
 
 
 def load_scenarios(flt):
+    sys.path.insert(0, str(HERE))  # scenario modules share helpers beside them
     tests = []
     for path in sorted(HERE.glob("tests_*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)

@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vfbc authors
+"""The stock Debian dpdk-testpmd with the vfbc driver loaded by -d."""
+
+import json
+import re
+import subprocess
+
+from testpmd import Testpmd
+
+# main lcore, service lcore, forwarding lcore on 2 CPUs
+SERVICE_LCORES = ["--lcores=0@0,1@1,2@0", "-s", "0x2"]
+APP_ARGS = ["--total-num-mbufs=8192", "--nb-cores=1"]
+
+
+def eal(ctx, lcores):
+    return lcores + ["--no-huge", "-m", "512", "--no-pci", "--file-prefix",
+                     ctx.unique("tp"), "-d", str(ctx.pmd)]
+
+
+def vdevs(pf, region_dir, extra_pf="", vfs=(0,)):
+    args = ["--vdev=%s,num_vfs=2,region_dir=%s%s" % (pf, region_dir, extra_pf)]
+    for vf in vfs:
+        args.append("--vdev=%s_vf%d,pf=%s,vf=%d,region_dir=%s" % (
+            pf.replace("_pf", "_vf"), vf, pf, vf, region_dir))
+    return args
+
+
+def port_summary(tp):
+    """{name: (driver, status)} from 'show port summary all'."""
+    out = tp.cmd("show port summary all")
+    ports = {}
+    for line in out.splitlines():
+        m = re.match(r"^\d+\s+\S+\s+(\S+)\s+(\S+)\s+(up|down)", line)
+        if m:
+            ports[m.group(1)] = (m.group(2), m.group(3))
+    return ports
+
+
+def test_ports_with_service_lcore(ctx):
+    pf = ctx.unique("net_vfbc_pf")
+    args = eal(ctx, SERVICE_LCORES) + vdevs(pf, ctx.region_dir())
+    with Testpmd(args, APP_ARGS, log_path=ctx.tmp / (pf + ".log")) as tp:
+        ports = port_summary(tp)
+        vf = pf.replace("_pf", "_vf") + "_vf0"
+        assert ports.get(pf) == ("net_vfbc_pf", "up"), ports
+        assert ports.get(vf) == ("net_vfbc_vf", "up"), ports
+        assert "control thread" not in tp.startup, tp.startup
+        out = tp.cmd("show port info all")
+        assert "Maximum number of MAC addresses: 1" in out, out
+        rc, out = tp.quit()
+    assert rc == 0, out
+    assert "Bye..." in out, out
+
+
+def test_fallback_thread_without_service_lcore(ctx):
+    pf = ctx.unique("net_vfbc_pf")
+    args = eal(ctx, ["-l", "0-1"]) + vdevs(pf, ctx.region_dir())
+    with Testpmd(args, APP_ARGS) as tp:
+        assert "no service lcore: serving VF mailboxes from control thread" in tp.startup, \
+            tp.startup
+        rc, out = tp.quit()
+    assert rc == 0, out
+
+
+def test_forwarding_on_ports_does_not_crash(ctx):
+    pf = ctx.unique("net_vfbc_pf")
+    args = eal(ctx, SERVICE_LCORES) + vdevs(pf, ctx.region_dir())
+    with Testpmd(args, APP_ARGS) as tp:
+        tp.cmd("set fwd io")
+        tp.cmd("start tx_first")
+        out = tp.cmd("stop")
+        assert "Accumulated forward statistics for all ports" in out, out
+        out = tp.cmd("show port stats all")
+        assert "NIC statistics for port" in out, out
+        tp.cmd("port stop all")
+        out = tp.cmd("port start all")
+        assert "Fail" not in out, out
+        rc, out = tp.quit()
+    assert rc == 0, out
+
+
+def run_expect_probe_error(ctx, vdev_args, message):
+    # Not interactive: with stdin at EOF testpmd ends at once after start-up.
+    args = ["/usr/bin/dpdk-testpmd"] + eal(ctx, ["-l", "0-1"]) + vdev_args + \
+        ["--", "--total-num-mbufs=8192"]
+    proc = subprocess.run(args, input="", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=60, check=False)
+    assert message in proc.stdout, "%r not in:\n%s" % (message, proc.stdout[-3000:])
+    assert proc.returncode >= 0, "testpmd died of signal %d" % -proc.returncode
+
+
+def test_bad_pf_devargs_are_refused_clearly(ctx):
+    d = ctx.region_dir()
+    cases = [
+        ("num_vfs=0", "invalid num_vfs=0: expected an integer in [1, 256]"),
+        ("num_vfs=300", "invalid num_vfs=300: expected an integer in [1, 256]"),
+        ("num_vfs=two", "invalid num_vfs=two"),
+        ("mbox_depth=3", "mbox_depth=3 is not a power of two"),
+        ("poll=sometimes", "invalid poll=sometimes: expected auto, service or thread"),
+        ("block=0x10", "invalid block=0x10: expected <id>:<capacity>[:r|w|rw|none]"),
+        ("block=1:64:rx", "invalid block="),
+        ("bogus=1", "valid keys are num_vfs, region_dir"),
+    ]
+    for arg, message in cases:
+        pf = ctx.unique("net_vfbc_pf")
+        run_expect_probe_error(ctx, ["--vdev=%s,region_dir=%s,%s" % (pf, d, arg)], message)
+
+
+def test_bad_vf_devargs_are_refused_clearly(ctx):
+    d = ctx.region_dir()
+    pf = ctx.unique("net_vfbc_pf")
+    pf_arg = "--vdev=%s,num_vfs=2,region_dir=%s" % (pf, d)
+    cases = [
+        ("vf=0", "devargs need exactly one pf=<PF device name> and one vf=<index>"),
+        ("pf=%s" % pf, "devargs need exactly one pf=<PF device name> and one vf=<index>"),
+        ("pf=%s,vf=7" % pf, "is PF %s running, with num_vfs > 7" % pf),
+        ("pf=nosuchpf,vf=0", "is PF nosuchpf running"),
+        ("pf=%s,vf=0,timeout_ms=0" % pf, "invalid timeout_ms=0"),
+    ]
+    for arg, message in cases:
+        vf = ctx.unique("net_vfbc_vf")
+        run_expect_probe_error(ctx, [pf_arg, "--vdev=%s,region_dir=%s,%s" % (vf, d, arg)],
+                               message)
+
+
+def test_pmdinfo_lists_drivers_and_devargs(ctx):
+    out = subprocess.run(["/usr/bin/python3", "/usr/bin/dpdk-pmdinfo.py", str(ctx.pmd)],
+                         stdout=subprocess.PIPE, text=True, check=True, timeout=60).stdout
+    drivers = {d["name"]: d.get("params", "") for d in json.loads(out)}
+    assert set(drivers) == {"net_vfbc_pf", "net_vfbc_vf"}, drivers
+    for key in ("num_vfs=", "region_dir=", "mbox_depth=", "max_block_size=", "poll=",
+                "block="):
+        assert key in drivers["net_vfbc_pf"], drivers
+    for key in ("pf=", "vf=", "timeout_ms=", "region_dir="):
+        assert key in drivers["net_vfbc_vf"], drivers
