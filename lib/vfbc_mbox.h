@@ -126,8 +126,7 @@ struct vfbc_vf_mbox {
 	uint32_t mask;
 	uint32_t next_seq;
 	uint32_t nonce;
-	uint32_t slot_free_db;     /**< private futex word, bumped when a slot frees */
-	uint32_t slot_waiters;
+	uint32_t slot_waiters;     /**< posters waiting for a free slot */
 	uint16_t proto_version;
 	bool attached;
 	bool gone;                 /**< the PF went away: fail fast */

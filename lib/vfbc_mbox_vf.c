@@ -59,11 +59,10 @@ void
 vfbc_vf_mbox_mark_gone(struct vfbc_vf_mbox *mb)
 {
 	__atomic_store_n(&mb->gone, true, __ATOMIC_RELEASE);
-	/* Our own threads sleep on these words: bumping them cannot confuse
-	 * the PF, which never reads them.
+	/* All our waiters sleep on this word: bumping it cannot confuse the
+	 * PF, which never reads it.
 	 */
 	vfbc_doorbell_ring(&mb->region->hdr->pf.cpl_doorbell);
-	vfbc_doorbell_ring(&mb->slot_free_db);
 }
 
 typedef bool (*wait_cond_t)(struct vfbc_vf_mbox *mb, void *arg);
@@ -224,6 +223,7 @@ int
 vfbc_vf_mbox_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *data,
 		uint32_t len, uint64_t deadline_ns, uint32_t *seq)
 {
+	struct vfbc_region_hdr *hdr = mb->region->hdr;
 	int ret;
 
 	if (len == 0 || (op == VFBC_OP_WRITE && data == NULL) ||
@@ -240,9 +240,15 @@ vfbc_vf_mbox_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const
 
 	pthread_mutex_lock(&mb->post_lock);
 	if (!next_slot_free(mb, NULL)) {
-		/* Every slot is in flight: wait outside the fast path. */
-		ret = wait_for(mb, next_slot_free, NULL, &mb->slot_free_db, &mb->slot_waiters,
-				deadline_ns);
+		/* Every slot is in flight. Sleep on the completion doorbell, as a
+		 * completion sleeper: the slot may wait for the PF to complete an
+		 * abandoned request, and the PF rings only that word, also when it
+		 * leaves. set_slot_state() rings it too when slot_waiters says so.
+		 */
+		__atomic_fetch_add(&mb->slot_waiters, 1, __ATOMIC_SEQ_CST);
+		ret = wait_for(mb, next_slot_free, NULL, &hdr->pf.cpl_doorbell,
+				&hdr->vf.cpl_sleepers, deadline_ns);
+		__atomic_fetch_sub(&mb->slot_waiters, 1, __ATOMIC_RELEASE);
 	}
 	if (ret == 0 && pf_gone(mb))
 		ret = -ENOTCONN;
@@ -255,13 +261,14 @@ vfbc_vf_mbox_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const
 	return ret;
 }
 
+/* Give a slot a new state and let posters waiting for a slot look again. */
 static void
-release_slot(struct vfbc_vf_mbox *mb, struct vfbc_vf_slot *vs)
+set_slot_state(struct vfbc_vf_mbox *mb, struct vfbc_vf_slot *vs, uint32_t state)
 {
-	__atomic_store_n(&vs->state, VFBC_VF_SLOT_FREE, __ATOMIC_RELEASE);
+	__atomic_store_n(&vs->state, state, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&mb->slot_waiters, __ATOMIC_RELAXED) != 0)
-		vfbc_doorbell_ring(&mb->slot_free_db);
+		vfbc_doorbell_ring(&mb->region->hdr->pf.cpl_doorbell);
 }
 
 int
@@ -290,7 +297,7 @@ vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out
 	mb->stats.completions++;
 	if (ret < 0)
 		mb->stats.errors++;
-	release_slot(mb, vs);
+	set_slot_state(mb, vs, VFBC_VF_SLOT_FREE);
 	return ret;
 }
 
@@ -321,7 +328,10 @@ vfbc_vf_mbox_wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out
 		return vfbc_vf_mbox_poll(mb, seq, out, out_len);
 	if (ret == -ETIMEDOUT)
 		mb->stats.timeouts++;
-	__atomic_store_n(&slot_of(mb, seq)->state, VFBC_VF_SLOT_ABANDONED, __ATOMIC_RELEASE);
+	/* The PF may have completed it (and rung) since we last looked: a poster
+	 * that saw the slot busy then must look again, or it sleeps to its deadline.
+	 */
+	set_slot_state(mb, slot_of(mb, seq), VFBC_VF_SLOT_ABANDONED);
 	return ret;
 }
 

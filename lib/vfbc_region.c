@@ -54,12 +54,18 @@ slot_size_of(uint32_t slot_data_max)
 size_t
 vfbc_region_size(const struct vfbc_region_params *p)
 {
+	size_t ring_offset;
+
 	if (!is_pow2(p->mbox_depth) || p->mbox_depth > VFBC_MBOX_DEPTH_MAX ||
 			p->slot_data_max == 0 || p->slot_data_max > VFBC_SLOT_DATA_MAX ||
 			p->vf_index >= p->num_vfs)
 		return 0;
-	return sizeof(struct vfbc_region_hdr) +
-		(size_t)p->mbox_depth * slot_size_of(p->slot_data_max) + align_line(p->ring_size);
+	ring_offset = sizeof(struct vfbc_region_hdr) +
+		(size_t)p->mbox_depth * slot_size_of(p->slot_data_max);
+	/* vfbc_region_info.ring_offset is 32 bits: rings must start below 4 GiB. */
+	if (p->ring_size != 0 && ring_offset > UINT32_MAX)
+		return 0;
+	return ring_offset + align_line(p->ring_size);
 }
 
 /* OFD locks on byte 0 belong to the open file description, so they work
