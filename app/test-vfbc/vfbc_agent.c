@@ -1,3 +1,652 @@
-/* placeholder: being written */
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ *
+ * vfbc-agent: a PF or a VF process driven line by line on stdin, so that test
+ * scenarios can put a PF and its VFs in separate processes, the way a guest's
+ * VF driver is separate from the host's PF driver.
+ *
+ * Usage: vfbc-agent <EAL args with one --vdev net_vfbc_pf... or net_vfbc_vf...> -- pf|vf
+ *
+ * After EAL init it prints "READY port=<id>", then answers every command with
+ * exactly one line: "OK[ <result>]" or "ERR -<errno name>" (-ENOSYS: no such
+ * command in this mode; -EINVAL: bad arguments; else what the API returned).
+ * Blank lines are ignored; end of input acts as quit without the BYE.
+ *
+ *   both: quit                                   -> BYE
+ *   PF:   define <vf> <id> <capacity> <r|w|rw|none>
+ *         set <vf> <id> <hex>   get <vf> <id>    -> OK <len> <hex>
+ *         invalidate <vf> <mask>
+ *         deny <id>   allow <id>                 VF writes to <id> get -EACCES
+ *         events                                 -> OK <VF_MBOX events so far>
+ *         stall   unstall                        stop / resume the PF mailbox service
+ *   VF:   read <id> <len>                        -> OK <n> <hex>
+ *         write <id> <hex>
+ *         inval                                  -> OK <mask, 0x hex>
+ *         link                                   -> OK up|down
+ *
+ * Numbers take C syntax (0x... hex). Payloads are plain hex strings.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strerrorname_np */
+#endif
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
-int main(void) { printf("0 passed, 1 failed\n"); return 1; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_service.h>
+#include <rte_spinlock.h>
+
+#include "rte_pmd_vfbc.h"
+
+#define AGENT_DATA_MAX (1u << 20) /* the largest mailbox slot a PF may have */
+#define AGENT_REPLY_MAX (2 * AGENT_DATA_MAX + 32)
+#define AGENT_MAX_ARGS 5
+#define AGENT_MAX_DENIED 64
+#define AGENT_STALL_WAIT_MS 1000
+#define AGENT_POOL_MBUFS 511
+#define AGENT_NB_DESC 128
+
+enum agent_mode {
+	AGENT_PF = 1 << 0,
+	AGENT_VF = 1 << 1,
+	AGENT_ANY = AGENT_PF | AGENT_VF,
+};
+
+struct agent {
+	enum agent_mode mode;
+	uint16_t port;
+	bool quit;
+	FILE *out;                /* the protocol stream: the original stdout */
+	struct rte_mempool *pool; /* VF: for the queue the started port needs */
+	bool started;
+	/* PF policy, read by the VF_MBOX callback on the service lcore. */
+	rte_spinlock_t lock;
+	uint32_t denied[AGENT_MAX_DENIED];
+	unsigned int nb_denied;
+	uint64_t events;
+};
+
+/* Scratch buffers: one command at a time, too large for the stack. */
+static uint8_t data_buf[AGENT_DATA_MAX];
+static char reply_buf[AGENT_REPLY_MAX];
+
+/* Whole-string C number (0x... for hex) of at most @p max. */
+static bool
+parse_u64(const char *s, uint64_t max, uint64_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	*v = x;
+	return s[0] != '-' && errno == 0 && end != s && *end == '\0' && x <= max;
+}
+
+static bool
+parse_u32(const char *s, uint32_t *v)
+{
+	uint64_t x;
+	bool ok = parse_u64(s, UINT32_MAX, &x);
+
+	*v = (uint32_t)x;
+	return ok;
+}
+
+static bool
+parse_vf(const char *s, uint16_t *vf)
+{
+	uint64_t x;
+	bool ok = parse_u64(s, UINT16_MAX, &x);
+
+	*vf = (uint16_t)x;
+	return ok;
+}
+
+static int
+hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode @p s into data_buf. @return bytes, or -EINVAL / -E2BIG. */
+static int
+hex_decode(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n % 2 != 0)
+		return -EINVAL;
+	if (n / 2 > AGENT_DATA_MAX)
+		return -E2BIG;
+	for (i = 0; i < n / 2; i++) {
+		int hi = hex_nibble(s[2 * i]), lo = hex_nibble(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		data_buf[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return (int)(n / 2);
+}
+
+/* "<n>" or "<n> <hex>" of the first @p n bytes of data_buf into @p out. */
+static void
+format_data(char *out, int n)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i, pos = sprintf(out, "%d", n);
+
+	if (n > 0)
+		out[pos++] = ' ';
+	for (i = 0; i < n; i++) {
+		out[pos++] = digits[data_buf[i] >> 4];
+		out[pos++] = digits[data_buf[i] & 0xf];
+	}
+	out[pos] = '\0';
+}
+
+/* The errno names rte_pmd_vfbc.h documents, spelled as it spells them:
+ * glibc would name ENOTSUP EOPNOTSUPP.
+ */
+static const struct {
+	int err;
+	const char *name;
+} errno_names[] = {
+	{ ENOTSUP, "ENOTSUP" },
+	{ EINVAL, "EINVAL" },
+	{ ENOENT, "ENOENT" },
+	{ EACCES, "EACCES" },
+	{ EMSGSIZE, "EMSGSIZE" },
+	{ ETIMEDOUT, "ETIMEDOUT" },
+	{ ENOTCONN, "ENOTCONN" },
+};
+
+static const char *
+errno_name(int err)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(errno_names); i++)
+		if (errno_names[i].err == err)
+			return errno_names[i].name;
+	return strerrorname_np(err);
+}
+
+/* ---- PF commands ---- */
+
+static bool
+is_denied(struct agent *ag, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ag->nb_denied; i++)
+		if (ag->denied[i] == id)
+			return true;
+	return false;
+}
+
+/* RTE_ETH_EVENT_VF_MBOX: runs on the PF's service lcore or control thread. */
+static int
+vf_mbox_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *param)
+{
+	struct rte_pmd_vfbc_mb_event_param *p = param;
+	struct agent *ag = arg;
+
+	rte_spinlock_lock(&ag->lock);
+	ag->events++;
+	if (p->op == RTE_PMD_VFBC_MB_OP_WRITE && is_denied(ag, p->block_id))
+		p->retval = RTE_PMD_VFBC_MB_EVENT_DENY;
+	rte_spinlock_unlock(&ag->lock);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	uint32_t flags;
+} rights[] = {
+	{ "none", 0 },
+	{ "r", RTE_PMD_VFBC_BLOCK_VF_READ },
+	{ "w", RTE_PMD_VFBC_BLOCK_VF_WRITE },
+	{ "rw", RTE_PMD_VFBC_BLOCK_VF_READ | RTE_PMD_VFBC_BLOCK_VF_WRITE },
+};
+
+static int
+cmd_define(struct agent *ag, char **argv, char *out)
+{
+	uint32_t id, cap;
+	unsigned int i;
+	uint16_t vf;
+
+	if (!parse_vf(argv[0], &vf) || !parse_u32(argv[1], &id) || !parse_u32(argv[2], &cap))
+		return -EINVAL;
+	for (i = 0; i < RTE_DIM(rights); i++)
+		if (strcmp(argv[3], rights[i].name) == 0)
+			return rte_pmd_vfbc_pf_define_block(ag->port, vf, id, cap,
+					rights[i].flags);
+	return -EINVAL;
+}
+
+static int
+cmd_set(struct agent *ag, char **argv, char *out)
+{
+	uint16_t vf;
+	uint32_t id;
+	int len;
+
+	if (!parse_vf(argv[0], &vf) || !parse_u32(argv[1], &id))
+		return -EINVAL;
+	len = hex_decode(argv[2]);
+	if (len < 0)
+		return len;
+	return rte_pmd_vfbc_pf_set_block(ag->port, vf, id, data_buf, (uint32_t)len);
+}
+
+static int
+cmd_get(struct agent *ag, char **argv, char *out)
+{
+	uint16_t vf;
+	uint32_t id;
+	int n;
+
+	if (!parse_vf(argv[0], &vf) || !parse_u32(argv[1], &id))
+		return -EINVAL;
+	n = rte_pmd_vfbc_pf_get_block(ag->port, vf, id, data_buf, sizeof(data_buf));
+	if (n >= 0)
+		format_data(out, n);
+	return n < 0 ? n : 0;
+}
+
+static int
+cmd_invalidate(struct agent *ag, char **argv, char *out)
+{
+	uint64_t mask;
+	uint16_t vf;
+
+	if (!parse_vf(argv[0], &vf) || !parse_u64(argv[1], UINT64_MAX, &mask))
+		return -EINVAL;
+	return rte_pmd_vfbc_pf_invalidate(ag->port, vf, mask);
+}
+
+static int
+cmd_deny(struct agent *ag, char **argv, char *out)
+{
+	uint32_t id;
+	int ret = 0;
+
+	if (!parse_u32(argv[0], &id))
+		return -EINVAL;
+	rte_spinlock_lock(&ag->lock);
+	if (!is_denied(ag, id)) {
+		if (ag->nb_denied < AGENT_MAX_DENIED)
+			ag->denied[ag->nb_denied++] = id;
+		else
+			ret = -ENOSPC;
+	}
+	rte_spinlock_unlock(&ag->lock);
+	return ret;
+}
+
+static int
+cmd_allow(struct agent *ag, char **argv, char *out)
+{
+	unsigned int i;
+	uint32_t id;
+
+	if (!parse_u32(argv[0], &id))
+		return -EINVAL;
+	rte_spinlock_lock(&ag->lock);
+	for (i = 0; i < ag->nb_denied; i++) {
+		if (ag->denied[i] == id) {
+			ag->denied[i] = ag->denied[--ag->nb_denied];
+			break;
+		}
+	}
+	rte_spinlock_unlock(&ag->lock);
+	return 0;
+}
+
+static int
+cmd_events(struct agent *ag, char **argv, char *out)
+{
+	uint64_t n;
+
+	rte_spinlock_lock(&ag->lock);
+	n = ag->events;
+	rte_spinlock_unlock(&ag->lock);
+	sprintf(out, "%" PRIu64, n);
+	return 0;
+}
+
+/*
+ * Stalling the PF. Its mailbox is served either by its rte_service on EAL
+ * service lcores, or by a fallback control thread (no service lcore at probe,
+ * or poll=thread) that ignores the service's run state and that no public API
+ * stops. So stall works only for a PF started with poll=service and an EAL
+ * service lcore (-s): it clears the service's run state, which keeps the
+ * service lcores out of the callback, then waits until none is inside it, so
+ * that OK means "stalled now". Without service lcores it answers -ENOTSUP.
+ * (With poll=thread and -s the control thread would keep serving: don't.)
+ */
+static int
+service_run(struct agent *ag, bool run)
+{
+	uint64_t deadline;
+	uint32_t id;
+	int ret = rte_pmd_vfbc_pf_get_service_id(ag->port, &id);
+
+	if (ret < 0)
+		return ret;
+	if (rte_service_lcore_count() <= 0)
+		return -ENOTSUP;
+	ret = rte_service_runstate_set(id, run);
+	if (ret < 0 || run)
+		return ret;
+	deadline = rte_get_timer_cycles() + rte_get_timer_hz() * AGENT_STALL_WAIT_MS / 1000;
+	while (rte_service_may_be_active(id) == 1) {
+		if (rte_get_timer_cycles() > deadline)
+			return -EBUSY;
+		rte_delay_us_sleep(100);
+	}
+	return 0;
+}
+
+static int
+cmd_stall(struct agent *ag, char **argv, char *out)
+{
+	return service_run(ag, false);
+}
+
+static int
+cmd_unstall(struct agent *ag, char **argv, char *out)
+{
+	return service_run(ag, true);
+}
+
+/* ---- VF commands ---- */
+
+static int
+cmd_read(struct agent *ag, char **argv, char *out)
+{
+	uint32_t id, len;
+	int n;
+
+	if (!parse_u32(argv[0], &id) || !parse_u32(argv[1], &len) ||
+			len > AGENT_DATA_MAX)
+		return -EINVAL;
+	n = rte_pmd_vfbc_vf_read_block(ag->port, id, data_buf, len);
+	if (n >= 0)
+		format_data(out, n);
+	return n < 0 ? n : 0;
+}
+
+static int
+cmd_write(struct agent *ag, char **argv, char *out)
+{
+	uint32_t id;
+	int len;
+
+	if (!parse_u32(argv[0], &id))
+		return -EINVAL;
+	len = hex_decode(argv[1]);
+	if (len < 0)
+		return len;
+	return rte_pmd_vfbc_vf_write_block(ag->port, id, data_buf, (uint32_t)len);
+}
+
+static int
+cmd_inval(struct agent *ag, char **argv, char *out)
+{
+	uint64_t mask;
+	int ret = rte_pmd_vfbc_vf_get_invalidated(ag->port, &mask);
+
+	if (ret == 0)
+		sprintf(out, "0x%" PRIx64, mask);
+	return ret;
+}
+
+static int
+cmd_link(struct agent *ag, char **argv, char *out)
+{
+	struct rte_eth_link link;
+	int ret = rte_eth_link_get_nowait(ag->port, &link);
+
+	if (ret == 0)
+		strcpy(out, link.link_status == RTE_ETH_LINK_UP ? "up" : "down");
+	return ret;
+}
+
+static int
+cmd_quit(struct agent *ag, char **argv, char *out)
+{
+	ag->quit = true;
+	return 0;
+}
+
+struct command {
+	const char *name;
+	enum agent_mode modes;
+	int argc;
+	int (*fn)(struct agent *ag, char **argv, char *out);
+};
+
+static const struct command commands[] = {
+	{ "quit", AGENT_ANY, 0, cmd_quit },
+	{ "define", AGENT_PF, 4, cmd_define },
+	{ "set", AGENT_PF, 3, cmd_set },
+	{ "get", AGENT_PF, 2, cmd_get },
+	{ "invalidate", AGENT_PF, 2, cmd_invalidate },
+	{ "deny", AGENT_PF, 1, cmd_deny },
+	{ "allow", AGENT_PF, 1, cmd_allow },
+	{ "events", AGENT_PF, 0, cmd_events },
+	{ "stall", AGENT_PF, 0, cmd_stall },
+	{ "unstall", AGENT_PF, 0, cmd_unstall },
+	{ "read", AGENT_VF, 2, cmd_read },
+	{ "write", AGENT_VF, 2, cmd_write },
+	{ "inval", AGENT_VF, 0, cmd_inval },
+	{ "link", AGENT_VF, 0, cmd_link },
+};
+
+/* Run one command line; @return its result, its extra answer text in @p out. */
+static int
+dispatch(struct agent *ag, char *line, char *out)
+{
+	char *argv[AGENT_MAX_ARGS + 1], *save = NULL, *name;
+	unsigned int i;
+	int argc = 0;
+
+	name = strtok_r(line, " \t", &save);
+	while (argc <= AGENT_MAX_ARGS && (argv[argc] = strtok_r(NULL, " \t", &save)) != NULL)
+		argc++;
+	for (i = 0; i < RTE_DIM(commands); i++) {
+		const struct command *c = &commands[i];
+
+		if (strcmp(name, c->name) != 0 || (c->modes & ag->mode) == 0)
+			continue;
+		if (argc != c->argc)
+			return -EINVAL;
+		return c->fn(ag, argv, out);
+	}
+	return -ENOSYS;
+}
+
+static void
+answer(struct agent *ag, int ret, const char *text)
+{
+	if (ag->quit)
+		fputs("BYE\n", ag->out);
+	else if (ret == 0)
+		fprintf(ag->out, "OK%s%s\n", text[0] != '\0' ? " " : "", text);
+	else if (errno_name(-ret) != NULL)
+		fprintf(ag->out, "ERR -%s\n", errno_name(-ret));
+	else
+		fprintf(ag->out, "ERR %d\n", ret);
+	/* The driving test waits for this very line. */
+	fflush(ag->out);
+}
+
+static void
+serve_stdin(struct agent *ag)
+{
+	char *line = NULL;
+	size_t cap = 0;
+
+	while (!ag->quit && getline(&line, &cap, stdin) >= 0) {
+		int ret;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[strspn(line, " \t")] == '\0')
+			continue;
+		reply_buf[0] = '\0';
+		ret = dispatch(ag, line, reply_buf);
+		answer(ag, ret, reply_buf);
+	}
+	free(line);
+}
+
+/* ---- set-up and tear-down ---- */
+
+static int
+find_port(struct agent *ag)
+{
+	const char *want = ag->mode == AGENT_PF ? "net_vfbc_pf" : "net_vfbc_vf";
+	uint16_t pid;
+
+	RTE_ETH_FOREACH_DEV(pid) {
+		struct rte_eth_dev_info info;
+
+		if (rte_eth_dev_info_get(pid, &info) == 0 &&
+				strcmp(info.driver_name, want) == 0) {
+			ag->port = pid;
+			return 0;
+		}
+	}
+	fprintf(stderr, "vfbc-agent: no %s port: did its --vdev fail to probe?\n", want);
+	return -ENODEV;
+}
+
+/* The VF port is started so that its link follows the PF: up while the PF
+ * serves, down once it is gone. Starting needs one queue of each kind.
+ */
+static int
+start_vf_port(struct agent *ag)
+{
+	struct rte_eth_conf conf = { 0 };
+	int socket = rte_eth_dev_socket_id(ag->port);
+	int ret;
+
+	ag->pool = rte_pktmbuf_pool_create("agent_pool", AGENT_POOL_MBUFS, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	if (ag->pool == NULL)
+		return -rte_errno;
+	ret = rte_eth_dev_configure(ag->port, 1, 1, &conf);
+	if (ret == 0)
+		ret = rte_eth_rx_queue_setup(ag->port, 0, AGENT_NB_DESC, socket, NULL, ag->pool);
+	if (ret == 0)
+		ret = rte_eth_tx_queue_setup(ag->port, 0, AGENT_NB_DESC, socket, NULL);
+	if (ret == 0)
+		ret = rte_eth_dev_start(ag->port);
+	ag->started = ret == 0;
+	if (ret < 0)
+		fprintf(stderr, "vfbc-agent: cannot start port %u: %s\n", ag->port,
+				rte_strerror(-ret));
+	return ret;
+}
+
+static int
+setup(struct agent *ag)
+{
+	int ret = find_port(ag);
+
+	if (ret < 0)
+		return ret;
+	if (ag->mode == AGENT_VF)
+		return start_vf_port(ag);
+	return rte_eth_dev_callback_register(ag->port, RTE_ETH_EVENT_VF_MBOX, vf_mbox_event, ag);
+}
+
+static void
+teardown(struct agent *ag)
+{
+	uint16_t pid;
+
+	if (ag->mode == AGENT_PF)
+		rte_eth_dev_callback_unregister(ag->port, RTE_ETH_EVENT_VF_MBOX, vf_mbox_event,
+				ag);
+	if (ag->started)
+		rte_eth_dev_stop(ag->port);
+	RTE_ETH_FOREACH_DEV(pid)
+		rte_eth_dev_close(pid);
+	rte_mempool_free(ag->pool);
+}
+
+static int
+parse_mode(int argc, char **argv, struct agent *ag)
+{
+	if (argc == 1 && strcmp(argv[0], "pf") == 0)
+		ag->mode = AGENT_PF;
+	else if (argc == 1 && strcmp(argv[0], "vf") == 0)
+		ag->mode = AGENT_VF;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Keep the protocol stream to ourselves: whatever a library prints on stdout
+ * goes to stderr, so it cannot be mistaken for an answer.
+ */
+static FILE *
+grab_stdout(void)
+{
+	int fd = dup(STDOUT_FILENO);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+
+	if (f == NULL || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		perror("vfbc-agent: stdout");
+		exit(EXIT_FAILURE);
+	}
+	return f;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct agent ag = { .out = grab_stdout() };
+	int n, ret;
+
+	rte_spinlock_init(&ag.lock);
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "vfbc-agent: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	if (parse_mode(argc - n - 1, argv + n + 1, &ag) < 0) {
+		fprintf(stderr, "usage: %s <EAL args> -- pf|vf\n", argv[0]);
+		rte_eal_cleanup();
+		return EXIT_FAILURE;
+	}
+	ret = setup(&ag);
+	if (ret == 0) {
+		fprintf(ag.out, "READY port=%u\n", ag.port);
+		fflush(ag.out);
+		serve_stdin(&ag);
+	}
+	teardown(&ag);
+	rte_eal_cleanup();
+	fclose(ag.out);
+	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,388 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vfbc authors
+"""Two-process scenarios: a PF and its VFs in separate vfbc-agent processes.
+
+Each agent is an EAL process with its own file prefix, driven line by line
+(see vfbc_agent.c). Every wait has a deadline; nothing sleeps to synchronise.
+"""
+
+import os
+import pathlib
+import queue
+import shutil
+import signal
+import subprocess
+import threading
+import time
+
+START_TIMEOUT_S = 10.0
+ANSWER_TIMEOUT_S = 5.0
+EXIT_TIMEOUT_S = 5.0
+VF_TIMEOUT_MS = 2000
+
+
+class AgentError(AssertionError):
+    """An agent did not answer as expected."""
+
+
+class Agent:
+    """One vfbc-agent process; a context manager that always ends it."""
+
+    def __init__(self, ctx, mode, vdev, eal_extra=()):
+        self.mode = mode
+        self.vdev = vdev
+        eal = ctx.eal_args("mp" + mode)
+        self.prefix = eal[eal.index("--file-prefix") + 1]
+        self.log_path = ctx.tmp / ("%s.log" % self.prefix)
+        cmd = [str(ctx.app / "vfbc-agent")] + eal + list(eal_extra)
+        cmd += ["--vdev", vdev, "--", mode]
+        self._lines = queue.Queue()
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=log)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.port = None
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            self._lines.put(raw.decode(errors="replace").rstrip("\n"))
+        self._lines.put(None)
+
+    def __repr__(self):
+        return "%s agent %s (pid %d)" % (self.mode.upper(), self.vdev.split(",")[0],
+                                         self.proc.pid)
+
+    def stderr(self):
+        return self.log_path.read_text(errors="replace")
+
+    def _fail(self, what):
+        raise AgentError("%r: %s\n--- its stderr (tail):\n%s"
+                         % (self, what, self.stderr()[-2000:]))
+
+    def line(self, timeout=ANSWER_TIMEOUT_S):
+        """The next output line, or None at end of output; fails after timeout."""
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            self._fail("no output within %.1f s" % timeout)
+        if line is None:
+            self._lines.put(None)  # stays at end of output
+        return line
+
+    def start(self, timeout=START_TIMEOUT_S):
+        line = self.line(timeout)
+        if line is None:
+            self.proc.wait(EXIT_TIMEOUT_S)
+            self._fail("exited with status %s before READY" % self.proc.returncode)
+        if not line.startswith("READY port="):
+            self._fail("expected READY, got %r" % line)
+        self.port = int(line.split("=", 1)[1])
+        return self
+
+    def send(self, command):
+        self.proc.stdin.write(command.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def cmd(self, command, timeout=ANSWER_TIMEOUT_S):
+        self.send(command)
+        line = self.line(timeout)
+        if line is None:
+            self._fail("exited (status %s) on %r" % (self.proc.poll(), command))
+        return line
+
+    def expect(self, command, answer, timeout=ANSWER_TIMEOUT_S):
+        got = self.cmd(command, timeout)
+        if got != answer:
+            self._fail("%r answered %r, expected %r" % (command, got, answer))
+
+    def expect_silence(self, seconds):
+        """Assert that no answer comes within @seconds (a call is blocked)."""
+        try:
+            line = self._lines.get(timeout=seconds)
+        except queue.Empty:
+            return
+        self._fail("expected a blocked call, got %r" % line)
+
+    def quit(self):
+        """End cleanly: BYE and exit status 0."""
+        self.expect("quit", "BYE")
+        self.proc.stdin.close()
+        if self.proc.wait(EXIT_TIMEOUT_S) != 0:
+            self._fail("exit status %s after quit" % self.proc.returncode)
+
+    def kill(self):
+        """SIGKILL, and reap: its files (and the PF's region lock) are closed."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(EXIT_TIMEOUT_S)
+
+    def wait_exit(self, timeout=START_TIMEOUT_S):
+        """Status of an agent expected to exit on its own; fails if it got READY."""
+        line = self.line(timeout)
+        if line is not None:
+            self._fail("expected an exit, got %r" % line)
+        return self.proc.wait(EXIT_TIMEOUT_S)
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()  # end of input: the agent quits
+                self.proc.wait(EXIT_TIMEOUT_S)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._reader.join(EXIT_TIMEOUT_S)
+        self.proc.stdout.close()
+        if self.proc.stdin and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        remove_runtime_dir(self.prefix)
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def remove_runtime_dir(prefix):
+    """EAL 22.11 leaves /var/run/dpdk/<prefix> behind, even after a clean exit."""
+    if os.getuid() == 0:
+        base = pathlib.Path("/var/run")
+    else:
+        base = pathlib.Path(os.environ.get("XDG_RUNTIME_DIR", "/tmp"))
+    shutil.rmtree(base / "dpdk" / prefix, ignore_errors=True)
+
+
+class Setup:
+    """Names shared by the PF and VF agents of one scenario."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.region_dir = ctx.region_dir()
+        self.pf_name = ctx.unique("net_vfbc_pf")
+
+    def pf(self, stallable=False, num_vfs=2):
+        """A PF agent. stallable: served by an EAL service lcore only, so that
+        the agent's stall command really stops it (see vfbc_agent.c)."""
+        vdev = "%s,num_vfs=%d,region_dir=%s" % (self.pf_name, num_vfs, self.region_dir)
+        eal = []
+        if stallable:
+            vdev += ",poll=service"
+            eal = ["-s", "0x2"]  # lcore 1 of -l 0-1
+        return Agent(self.ctx, "pf", vdev, eal)
+
+    def vf(self, vf=0, timeout_ms=VF_TIMEOUT_MS, pf_name=None):
+        vdev = "%s,pf=%s,vf=%d,region_dir=%s,timeout_ms=%d" % (
+            self.ctx.unique("net_vfbc_vf"), pf_name or self.pf_name, vf, self.region_dir,
+            timeout_ms)
+        return Agent(self.ctx, "vf", vdev)
+
+
+def timed(fn, *args):
+    start = time.monotonic()
+    fn(*args)
+    return time.monotonic() - start
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def test_read_write_across_processes(ctx):
+    s = Setup(ctx)
+    with s.pf() as pf:
+        pf.expect("define 0 7 32 rw", "OK")
+        pf.expect("set 0 7 deadbeef", "OK")
+        pf.expect("define 0 8 16 rw", "OK")
+        with s.vf(0) as vf:
+            vf.expect("link", "OK up")
+            vf.expect("read 7 32", "OK 4 deadbeef")
+            vf.expect("read 7 2", "OK 2 dead")
+            vf.expect("write 8 0102030405", "OK")
+            pf.expect("get 0 8", "OK 5 0102030405")
+            vf.expect("read 8 16", "OK 5 0102030405")
+            vf.quit()
+        pf.expect("events", "OK 1")  # the one write; reads are not reported
+        pf.quit()
+
+
+def test_denied_write(ctx):
+    s = Setup(ctx)
+    with s.pf() as pf, s.vf(0) as vf:
+        pf.expect("define 0 3 8 rw", "OK")
+        pf.expect("set 0 3 aaaa", "OK")
+        pf.expect("define 0 4 8 rw", "OK")
+        pf.expect("deny 3", "OK")
+        vf.expect("write 3 bbbb", "ERR -EACCES")
+        pf.expect("get 0 3", "OK 2 aaaa")
+        vf.expect("read 3 8", "OK 2 aaaa")
+        vf.expect("write 4 cccc", "OK")  # only block 3 is denied
+        pf.expect("events", "OK 2")
+        pf.expect("allow 3", "OK")
+        vf.expect("write 3 bbbb", "OK")
+        pf.expect("get 0 3", "OK 2 bbbb")
+
+
+def test_errors_across_processes(ctx):
+    s = Setup(ctx)
+    with s.pf() as pf, s.vf(0) as vf:
+        pf.expect("define 0 1 8 w", "OK")
+        pf.expect("define 0 2 4 rw", "OK")
+        pf.expect("define 0 3 8 r", "OK")
+        vf.expect("read 99 8", "ERR -ENOENT")
+        vf.expect("write 99 00", "ERR -ENOENT")
+        vf.expect("read 1 8", "ERR -EACCES")
+        vf.expect("write 3 00", "ERR -EACCES")
+        vf.expect("write 2 0102030405", "ERR -EMSGSIZE")
+        vf.expect("write 2 " + "00" * 4097, "ERR -EMSGSIZE")  # over the mailbox slot
+        pf.expect("get 0 2", "OK 0")
+        vf.expect("write 2 01020304", "OK")  # errors left the mailbox usable
+        pf.expect("get 0 2", "OK 4 01020304")
+        pf.expect("events", "OK 1")  # requests failing the checks are not reported
+
+
+def test_invalidate_across_processes(ctx):
+    s = Setup(ctx)
+    with s.pf() as pf, s.vf(0) as vf:
+        vf.expect("inval", "OK 0x0")
+        pf.expect("invalidate 0 0x1", "OK")
+        pf.expect("invalidate 0 0x2", "OK")
+        pf.expect("invalidate 1 0x4", "OK")  # another VF's
+        vf.expect("inval", "OK 0x3")
+        vf.expect("inval", "OK 0x0")
+        pf.expect("invalidate 0 0x0", "ERR -EINVAL")
+        pf.expect("invalidate 2 0x1", "ERR -EINVAL")
+
+
+def test_pf_stalled_times_out(ctx):
+    s = Setup(ctx)
+    with s.pf(stallable=True) as pf, s.vf(0, timeout_ms=300) as vf:
+        pf.expect("define 0 5 8 rw", "OK")
+        pf.expect("set 0 5 0a0b", "OK")
+        vf.expect("read 5 8", "OK 2 0a0b")
+        pf.expect("stall", "OK")
+        took = timed(vf.expect, "read 5 8", "ERR -ETIMEDOUT")
+        check(0.25 <= took < 3.0, "timed out after %.2f s, timeout_ms=300" % took)
+        pf.expect("unstall", "OK")
+        vf.expect("read 5 8", "OK 2 0a0b")
+        vf.expect("write 5 0c", "OK")
+        pf.expect("get 0 5", "OK 1 0c")
+        vf.quit()
+        pf.quit()  # its service lcore hands the service back cleanly
+
+
+def test_pf_killed(ctx):
+    s = Setup(ctx)
+    with s.pf() as pf, s.vf(0) as vf:
+        pf.expect("define 0 1 8 rw", "OK")
+        vf.expect("read 1 8", "OK 0")
+        vf.expect("link", "OK up")
+        pf.kill()
+        # -ETIMEDOUT would mean the VF missed the PF's death: answer well
+        # before the VF's timeout.
+        took = timed(vf.expect, "read 1 8", "ERR -ENOTCONN")
+        check(took < VF_TIMEOUT_MS / 2000, "-ENOTCONN after %.2f s" % took)
+        vf.expect("write 1 00", "ERR -ENOTCONN")
+        vf.expect("link", "OK down")
+        vf.expect("inval", "OK 0x0")
+        vf.quit()
+
+
+def test_pf_quit(ctx):
+    s = Setup(ctx)
+    with s.pf() as pf, s.vf(0) as vf:
+        pf.expect("define 0 1 8 rw", "OK")
+        vf.expect("read 1 8", "OK 0")
+        pf.quit()  # a clean close tells the VF at once, no lock needed
+        took = timed(vf.expect, "read 1 8", "ERR -ENOTCONN")
+        check(took < VF_TIMEOUT_MS / 2000, "-ENOTCONN after %.2f s" % took)
+        vf.expect("link", "OK down")
+        vf.quit()
+
+
+def test_pf_killed_during_blocked_call(ctx):
+    s = Setup(ctx)
+    with s.pf(stallable=True) as pf, s.vf(0, timeout_ms=20000) as vf:
+        pf.expect("define 0 1 8 rw", "OK")
+        vf.expect("read 1 8", "OK 0")
+        pf.expect("stall", "OK")
+        vf.send("read 1 8")
+        vf.expect_silence(0.3)
+        pf.kill()
+        start = time.monotonic()
+        line = vf.line(timeout=3.0)
+        took = time.monotonic() - start
+        check(line == "ERR -ENOTCONN", "blocked read answered %r" % line)
+        check(took < 3.0, "-ENOTCONN after %.2f s" % took)
+        vf.expect("link", "OK down")
+
+
+def test_pf_restart_reclaims_region(ctx):
+    s = Setup(ctx)
+    with s.pf() as pf, s.vf(0) as old_vf:
+        pf.expect("define 0 1 8 rw", "OK")
+        old_vf.expect("write 1 11", "OK")
+        pf.kill()
+        with s.pf() as pf2:  # same name and region_dir: the stale region is reclaimed
+            pf2.expect("define 0 1 8 rw", "OK")
+            pf2.expect("set 0 1 22", "OK")
+            # The old VF stays bound to the dead PF's region, never the new one.
+            old_vf.expect("read 1 8", "ERR -ENOTCONN")
+            with s.vf(0) as vf:
+                vf.expect("read 1 8", "OK 1 22")
+                vf.expect("write 1 33", "OK")
+                pf2.expect("get 0 1", "OK 1 33")
+            # A second live PF of the same name and region_dir must not take over.
+            rival = s.pf()
+            try:
+                status = rival.wait_exit()
+                err = rival.stderr()
+            finally:
+                rival.close()
+            check(status > 0, "rival PF exit status %s" % status)
+            check("belongs to a running PF" in err, "rival PF stderr:\n%s" % err[-2000:])
+            with s.vf(0) as vf:  # the live PF's region is untouched
+                vf.expect("read 1 8", "OK 1 33")
+
+
+def test_vf_without_pf(ctx):
+    s = Setup(ctx)
+    vf = s.vf(0, pf_name=ctx.unique("net_vfbc_pfnone"))
+    try:
+        status = vf.wait_exit()
+        err = vf.stderr()
+    finally:
+        vf.close()
+    check(status > 0, "VF without PF: exit status %s (negative: a signal)" % status)
+    check("no region" in err and "is PF" in err, "VF without PF, stderr:\n%s" % err[-2000:])
+
+
+def test_vf_killed_pf_unaffected(ctx):
+    s = Setup(ctx)
+    with s.pf() as pf:
+        for vf in (0, 1):
+            pf.expect("define %d 2 8 rw" % vf, "OK")
+            pf.expect("set %d 2 0%d" % (vf, vf), "OK")
+        with s.vf(0) as vf0, s.vf(1) as vf1:
+            vf0.expect("write 2 a0", "OK")
+            vf1.expect("read 2 8", "OK 1 01")
+            vf0.kill()
+            vf1.expect("write 2 b1", "OK")
+            vf1.expect("read 2 8", "OK 1 b1")
+            pf.expect("get 0 2", "OK 1 a0")
+            pf.expect("get 1 2", "OK 1 b1")
+            with s.vf(0) as new_vf0:
+                new_vf0.expect("read 2 8", "OK 1 a0")
+                new_vf0.expect("write 2 c0", "OK")
+                pf.expect("get 0 2", "OK 1 c0")
+            vf1.expect("read 2 8", "OK 1 b1")
