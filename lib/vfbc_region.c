@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -72,12 +73,12 @@ vfbc_region_size(const struct vfbc_region_params *p)
  * between two descriptors of the same process as well as between processes.
  */
 static int
-lock_byte0(int fd, int cmd, short type, struct flock *out)
+lock_byte(int fd, off_t byte, int cmd, short type, struct flock *out)
 {
 	struct flock fl = {
 		.l_type = type,
 		.l_whence = SEEK_SET,
-		.l_start = 0,
+		.l_start = byte,
 		.l_len = 1,
 	};
 
@@ -86,6 +87,16 @@ lock_byte0(int fd, int cmd, short type, struct flock *out)
 	if (out != NULL)
 		*out = fl;
 	return 0;
+}
+
+/* Byte 0: the PF's liveness. Byte 1: the one VF process attached. */
+#define VFBC_LOCK_PF 0
+#define VFBC_LOCK_VF 1
+
+static int
+lock_byte0(int fd, int cmd, short type, struct flock *out)
+{
+	return lock_byte(fd, VFBC_LOCK_PF, cmd, type, out);
 }
 
 /* A region has a live PF iff some descriptor holds a write lock on byte 0.
@@ -102,61 +113,113 @@ fd_has_live_pf(int fd)
 	return fl.l_type == F_WRLCK;
 }
 
-/* Unlink @p path if it is a stale region. */
+/* Unlink @p path if it is a stale region: its target is gone (the PF's
+ * /proc fd link dangles) or nobody holds its liveness lock.
+ */
 static int
 reclaim_stale(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDWR | O_CLOEXEC);
 	int live;
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	live = fd_has_live_pf(fd);
-	close(fd);
-	if (live < 0)
-		return live;
-	if (live)
-		return -EADDRINUSE;
+	if (fd >= 0) {
+		live = fd_has_live_pf(fd);
+		close(fd);
+		if (live < 0)
+			return live;
+		if (live)
+			return -EADDRINUSE;
+	} else if (errno != ENOENT && errno != ENXIO) {
+		return -errno;
+	}
 	if (unlink(path) != 0 && errno != ENOENT)
 		return -errno;
 	return 0;
 }
 
-/* Make sure @p fd is still what @p path names: a concurrent PF may have
- * reclaimed our file before we locked it.
+/*
+ * The region is a sealed memfd: a VF cannot shrink it under the PF's
+ * mapping, which would make the PF's next access fault with SIGBUS.
  */
-static bool
-fd_is_path(int fd, const char *path)
+static int
+create_sealed_memfd(const char *path, size_t size)
 {
-	struct stat a, b;
+	const char *name = strrchr(path, '/');
+	int fd, ret = 0;
 
-	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
-		a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	fd = memfd_create(name != NULL ? name + 1 : path, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0600) != 0 || ftruncate(fd, (off_t)size) != 0 ||
+			fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)
+		ret = -errno;
+	if (ret == 0)
+		ret = lock_byte0(fd, F_OFD_SETLK, F_WRLCK, NULL);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
 }
 
-static int
-create_locked_file(const char *path)
+static void
+proc_fd_path(char *buf, size_t len, int fd)
 {
-	int attempt, fd, ret;
+	snprintf(buf, len, "/proc/%d/fd/%d", (int)getpid(), fd);
+}
 
+/*
+ * Make @p path a symlink to our memfd, which VFs open through /proc. The
+ * directory lock orders concurrent PFs: without it, one could unlink as stale
+ * the link another has just created.
+ */
+static int
+publish(const char *path, int fd)
+{
+	char dir[PATH_MAX], target[64];
+	char *slash;
+	int attempt, dfd, ret = -EADDRINUSE;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	proc_fd_path(target, sizeof(target), fd);
+	flock(dfd, LOCK_EX);
 	for (attempt = 0; attempt < VFBC_CREATE_ATTEMPTS; attempt++) {
-		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd < 0) {
-			if (errno != EEXIST)
-				return -errno;
-			ret = reclaim_stale(path);
-			if (ret < 0)
-				return ret;
-			continue;
+		if (symlink(target, path) == 0) {
+			ret = 0;
+			break;
 		}
-		ret = lock_byte0(fd, F_OFD_SETLK, F_WRLCK, NULL);
-		if (ret == 0 && fd_is_path(fd, path))
-			return fd;
-		close(fd);
-		if (ret < 0 && ret != -EAGAIN && ret != -EACCES)
-			return ret;
+		ret = errno == EEXIST ? reclaim_stale(path) : -errno;
+		if (ret < 0)
+			break;
+		ret = -EADDRINUSE;
 	}
-	return -EADDRINUSE;
+	flock(dfd, LOCK_UN);
+	close(dfd);
+	return ret;
+}
+
+/* Is @p path still our link? A PF never unlinks another PF's region. */
+static bool
+path_is_ours(const char *path, int fd)
+{
+	char target[64], link[64];
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+
+	if (n < 0)
+		return false;
+	link[n] = '\0';
+	proc_fd_path(target, sizeof(target), fd);
+	return strcmp(link, target) == 0;
 }
 
 static void
@@ -186,7 +249,7 @@ vfbc_region_create(struct vfbc_region *r, const char *path, const struct vfbc_re
 {
 	size_t size = vfbc_region_size(p);
 	void *base;
-	int fd;
+	int fd, ret;
 
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
@@ -194,15 +257,15 @@ vfbc_region_create(struct vfbc_region *r, const char *path, const struct vfbc_re
 		return -EINVAL;
 	if (strlen(path) >= sizeof(r->path))
 		return -ENAMETOOLONG;
-	fd = create_locked_file(path);
+	fd = create_sealed_memfd(path, size);
 	if (fd < 0)
 		return fd;
-	if (ftruncate(fd, (off_t)size) != 0)
-		goto fail;
 	base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (base == MAP_FAILED)
-		goto fail;
-
+	if (base == MAP_FAILED) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
 	r->base = base;
 	r->hdr = base;
 	r->size = size;
@@ -216,15 +279,16 @@ vfbc_region_create(struct vfbc_region *r, const char *path, const struct vfbc_re
 	r->generation = p->generation;
 	strcpy(r->path, path);
 	fill_info(r, p);
-	return 0;
-fail:
-	{
-		int err = -errno;
-
-		unlink(path);
+	/* Published last: a VF that finds the path finds a complete header. */
+	ret = publish(path, fd);
+	if (ret < 0) {
+		munmap(base, size);
 		close(fd);
-		return err;
+		r->base = NULL;
+		r->hdr = NULL;
+		r->fd = -1;
 	}
+	return ret;
 }
 
 void
@@ -242,7 +306,7 @@ vfbc_region_destroy(struct vfbc_region *r)
 	vfbc_doorbell_ring(&r->hdr->pf.cpl_doorbell);
 	vfbc_doorbell_ring(&r->hdr->pf.inval_seq);
 	/* Unlink while still holding the lock: nobody can mistake it for stale. */
-	if (fd_is_path(r->fd, r->path))
+	if (path_is_ours(r->path, r->fd))
 		unlink(r->path);
 	munmap(r->base, r->size);
 	close(r->fd);
@@ -293,13 +357,27 @@ vfbc_region_open(struct vfbc_region *r, const char *path, uint16_t vf_index)
 	r->fd = -1;
 	if (strlen(path) >= sizeof(r->path))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		struct stat lst;
+
+		if (errno != ENOENT)
+			return -errno;
+		/* A link whose target is gone: its PF died. */
+		return lstat(path, &lst) == 0 ? -ENOTCONN : -ENOENT;
+	}
 	if (fstat(fd, &st) != 0) {
 		ret = -errno;
 		goto fail;
 	}
+	/* One VF process per region: a second one would re-attach the mailbox
+	 * under the first one's feet.
+	 */
+	ret = lock_byte(fd, VFBC_LOCK_VF, F_OFD_SETLK, F_WRLCK, NULL);
+	if (ret == -EAGAIN || ret == -EACCES)
+		ret = -EBUSY;
+	if (ret < 0)
+		goto fail;
 	if (st.st_size < (off_t)sizeof(struct vfbc_region_hdr)) {
 		ret = -EPROTO;
 		goto fail;

@@ -7,8 +7,11 @@
 
 /**
  * @file
- * A VF region: the shared-memory "BAR" of one VF, a file that the PF creates
- * and that exactly one VF maps.
+ * A VF region: the shared-memory "BAR" of one VF, which the PF creates and
+ * exactly one VF process maps. It is a memfd sealed against shrinking and
+ * growing, so a VF cannot pull pages from under the PF's mapping; the PF
+ * publishes it as a symlink <region_dir>/vfbc.<pf>.vf<n> to its /proc fd
+ * entry, which VF processes of the same user and PID namespace can open.
  *
  * Liveness: the PF holds an OFD write lock on the first byte of the file for
  * as long as it serves the region. A PF that finds a region file nobody holds
@@ -89,7 +92,8 @@ void vfbc_region_destroy(struct vfbc_region *r);
 
 /**
  * VF: map an existing region and validate its header.
- * @return 0, -ENOENT no region (PF not there), -EPROTO bad magic or ABI,
+ * @return 0, -ENOENT no region (PF not there), -EBUSY another process has
+ *   the region open as its VF, -EPROTO bad magic or ABI,
  *   -EINVAL the region belongs to another VF index or is malformed,
  *   -ENOTCONN its PF is dead, or another negative errno.
  */

@@ -668,10 +668,53 @@ test_region_second_create(struct fix *f)
 }
 FIX_CASE(test_region_second_create, 0, 8, 256, 0, 0, false)
 
+/* A second process (here: a second open) cannot attach as the same VF, and
+ * the first keeps its region; once the first closes, the next one may.
+ */
+static int
+test_region_one_vf_process(struct fix *f)
+{
+	struct vfbc_region_params p = std_params(f, 0);
+	struct vfbc_region second;
+
+	VT_EQ(vfbc_region_create(&f->pf_r[0], f->path[0], &p), 0);
+	VT_EQ(vfbc_region_open(&f->vf_r[0], f->path[0], 0), 0);
+	VT_EQ(vfbc_region_open(&second, f->path[0], 0), -EBUSY);
+	VT_CHECK(second.base == NULL, "the loser mapped something");
+	vfbc_region_close(&f->vf_r[0]);
+	VT_EQ(vfbc_region_open(&f->vf_r[0], f->path[0], 0), 0);
+	return 0;
+}
+FIX_CASE(test_region_one_vf_process, 0, 8, 256, 0, 0, false)
+
+/* A VF that truncates or grows its region would make the PF's next access to
+ * it fault (SIGBUS) or change its size under the PF: the seals refuse both.
+ */
+static int
+test_region_sealed_against_resize(struct fix *f)
+{
+	struct vfbc_region_params p = std_params(f, 0);
+	struct stat st;
+
+	VT_EQ(vfbc_region_create(&f->pf_r[0], f->path[0], &p), 0);
+	VT_EQ(vfbc_region_open(&f->vf_r[0], f->path[0], 0), 0);
+	VT_EQ(ftruncate(f->vf_r[0].fd, 0), -1);
+	VT_EQ(errno, EPERM);
+	VT_EQ(ftruncate(f->vf_r[0].fd, (off_t)f->vf_r[0].size * 2), -1);
+	VT_EQ(errno, EPERM);
+	VT_EQ(fstat(f->pf_r[0].fd, &st), 0);
+	VT_EQ(st.st_size, vfbc_region_size(&p));
+	/* The PF's whole mapping is still there to touch. */
+	VT_EQ(((volatile uint8_t *)f->pf_r[0].base)[f->pf_r[0].size - 1], 0);
+	return 0;
+}
+FIX_CASE(test_region_sealed_against_resize, 0, 8, 256, 0, 0, false)
+
 static int
 test_region_stale_reclaim(struct fix *f)
 {
 	struct vfbc_region_params p = std_params(f, 0);
+	struct stat st;
 	int status = -1;
 	pid_t pid;
 
@@ -686,9 +729,11 @@ test_region_stale_reclaim(struct fix *f)
 	}
 	VT_EQ(waitpid(pid, &status, 0), pid);
 	VT_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
-	VT_EQ(access(f->path[0], F_OK), 0);
+	/* The link stays, dangling: its target was the dead PF's /proc fd. */
+	VT_EQ(lstat(f->path[0], &st), 0);
+	VT_EQ(access(f->path[0], F_OK), -1);
 
-	/* A VF finds the file, but no PF behind it. */
+	/* A VF finds the link, but no PF behind it. */
 	VT_EQ(vfbc_region_open(&f->vf_r[0], f->path[0], 0), -ENOTCONN);
 
 	p.generation = fresh_generation();
@@ -2079,6 +2124,8 @@ static const struct vt_case cases[] = {
 	{ "region_path", test_region_path },
 	{ "region_create_open", test_region_create_open_case },
 	{ "region_second_create", test_region_second_create_case },
+	{ "region_one_vf_process", test_region_one_vf_process_case },
+	{ "region_sealed_against_resize", test_region_sealed_against_resize_case },
 	{ "region_stale_reclaim", test_region_stale_reclaim_case },
 	{ "region_destroy_gone", test_region_destroy_gone_case },
 	{ "region_wait_pf_exit", test_region_wait_pf_exit_case },

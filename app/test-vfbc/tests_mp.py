@@ -386,3 +386,23 @@ def test_vf_killed_pf_unaffected(ctx):
                 new_vf0.expect("write 2 c0", "OK")
                 pf.expect("get 0 2", "OK 1 c0")
             vf1.expect("read 2 8", "OK 1 b1")
+
+
+def test_second_process_for_same_vf_refused(ctx):
+    """Two processes attached as one VF would reset each other's mailbox: the
+    second is refused at probe, and the first keeps working."""
+    s = Setup(ctx)
+    with s.pf() as pf:
+        pf.expect("define 0 3 8 rw", "OK")
+        with s.vf(0) as first:
+            first.expect("write 3 c0ffee", "OK")
+            rival = s.vf(0)
+            try:
+                status = rival.wait_exit()
+                err = rival.stderr()
+            finally:
+                rival.close()
+            check(status > 0, "rival VF: exit status %s" % status)
+            check("VF 0 of %s is attached by another process" % s.pf_name in err,
+                  "rival VF stderr:\n%s" % err[-2000:])
+            first.expect("read 3 8", "OK 3 c0ffee")

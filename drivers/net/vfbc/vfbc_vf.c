@@ -164,6 +164,10 @@ open_region(const char *name, const struct vfbc_vf_params *p, struct vfbc_region
 		VFBC_LOG(ERR, "%s: no region %s: is PF %s running, with num_vfs > %u and this "
 				"region_dir?", name, path, p->pf, p->vf);
 		break;
+	case -EBUSY:
+		VFBC_LOG(ERR, "%s: VF %u of %s is attached by another process", name, p->vf,
+				p->pf);
+		break;
 	case -EPROTO:
 		VFBC_LOG(ERR, "%s: region %s has another layout than ABI version %u", name, path,
 				VFBC_ABI_VERSION);
