@@ -28,6 +28,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_spinlock.h>
+
 #include "vfbc_region.h"
 #include "vfbc_store.h"
 
@@ -121,7 +123,7 @@ struct vfbc_vf_mbox {
 	struct vfbc_region *region;
 	struct vfbc_vf_slot *slots;
 	pthread_mutex_t attach_lock;
-	pthread_mutex_t post_lock; /**< serialises posting, so sequence numbers have no holes */
+	rte_spinlock_t post_lock;  /**< serialises posting, so sequence numbers have no holes */
 	uint64_t spin_ns;
 	uint32_t mask;
 	uint32_t next_seq;
@@ -155,6 +157,13 @@ int vfbc_vf_mbox_attach(struct vfbc_vf_mbox *mb, uint64_t deadline_ns);
  */
 int vfbc_vf_mbox_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id,
 		const void *data, uint32_t len, uint64_t deadline_ns, uint32_t *seq);
+
+/**
+ * vfbc_vf_mbox_post() with a timeout instead of a deadline: the clock is read
+ * only if the post has to wait.
+ */
+int vfbc_vf_mbox_post_timeout(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id,
+		const void *data, uint32_t len, uint64_t timeout_ns, uint32_t *seq);
 
 /**
  * Collect a completion if it is there.

@@ -31,7 +31,7 @@ vfbc_vf_mbox_init(struct vfbc_vf_mbox *mb, struct vfbc_region *region, uint64_t 
 	if (mb->slots == NULL)
 		return -ENOMEM;
 	pthread_mutex_init(&mb->attach_lock, NULL);
-	pthread_mutex_init(&mb->post_lock, NULL);
+	rte_spinlock_init(&mb->post_lock);
 	mb->region = region;
 	mb->mask = region->mbox_depth - 1;
 	mb->spin_ns = spin_ns;
@@ -44,7 +44,6 @@ vfbc_vf_mbox_fini(struct vfbc_vf_mbox *mb)
 	free(mb->slots);
 	mb->slots = NULL;
 	pthread_mutex_destroy(&mb->attach_lock);
-	pthread_mutex_destroy(&mb->post_lock);
 }
 
 static bool
@@ -68,22 +67,50 @@ vfbc_vf_mbox_mark_gone(struct vfbc_vf_mbox *mb)
 typedef bool (*wait_cond_t)(struct vfbc_vf_mbox *mb, void *arg);
 
 /*
- * Spin for spin_ns, then sleep on @p db until @p cond holds, the PF goes away,
- * or @p deadline_ns passes. @p sleepers, when not NULL, tells the ringer of
- * @p db that somebody sleeps.
+ * A deadline read from the clock only when first needed, so that a request
+ * the PF answers within the first spins costs no clock read at all.
+ */
+struct deadline {
+	uint64_t timeout_ns;
+	uint64_t at; /* 0 until first needed */
+};
+
+static uint64_t
+deadline_at(struct deadline *d)
+{
+	if (d->at == 0) {
+		uint64_t now = vfbc_time_ns();
+
+		d->at = d->timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + d->timeout_ns;
+	}
+	return d->at;
+}
+
+static void
+count(uint64_t *counter)
+{
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Spin about spin_ns, then sleep on @p db until @p cond holds, the PF goes
+ * away, or the deadline passes. @p sleepers, when not NULL, tells the ringer
+ * of @p db that somebody sleeps.
  */
 static int
 wait_for(struct vfbc_vf_mbox *mb, wait_cond_t cond, void *arg, uint32_t *db, uint32_t *sleepers,
-		uint64_t deadline_ns)
+		struct deadline *dl)
 {
-	uint64_t now = vfbc_time_ns(), spin_end = now + mb->spin_ns;
+	uint64_t now, spin_end = 0;
 	unsigned int i;
 	int ret = 0;
 
-	for (i = 0; !cond(mb, arg); i++) {
+	for (i = 1; !cond(mb, arg); i++) {
 		if (i % VFBC_SPIN_CHECK_EVERY == 0) {
 			now = vfbc_time_ns();
-			if (now >= spin_end || now >= deadline_ns)
+			if (spin_end == 0)
+				spin_end = now + mb->spin_ns;
+			if (now >= spin_end || now >= deadline_at(dl))
 				break;
 		}
 		rte_pause();
@@ -100,12 +127,12 @@ wait_for(struct vfbc_vf_mbox *mb, wait_cond_t cond, void *arg, uint32_t *db, uin
 			break;
 		}
 		now = vfbc_time_ns();
-		if (now >= deadline_ns) {
+		if (now >= deadline_at(dl)) {
 			ret = -ETIMEDOUT;
 			break;
 		}
-		mb->stats.sleeps++;
-		vfbc_futex_wait(db, seen, deadline_ns - now);
+		count(&mb->stats.sleeps);
+		vfbc_futex_wait(db, seen, deadline_at(dl) - now);
 	}
 	if (sleepers != NULL)
 		__atomic_fetch_sub(sleepers, 1, __ATOMIC_RELEASE);
@@ -156,8 +183,8 @@ finish_attach(struct vfbc_vf_mbox *mb)
 	return 0;
 }
 
-int
-vfbc_vf_mbox_attach(struct vfbc_vf_mbox *mb, uint64_t deadline_ns)
+static int
+attach(struct vfbc_vf_mbox *mb, struct deadline *dl)
 {
 	struct vfbc_region_hdr *hdr = mb->region->hdr;
 	int ret = 0;
@@ -169,12 +196,20 @@ vfbc_vf_mbox_attach(struct vfbc_vf_mbox *mb, uint64_t deadline_ns)
 		if (mb->nonce == 0)
 			vfbc_vf_mbox_attach_start(mb);
 		ret = wait_for(mb, attach_answered, NULL, &hdr->pf.cpl_doorbell,
-				&hdr->vf.cpl_sleepers, deadline_ns);
+				&hdr->vf.cpl_sleepers, dl);
 		if (ret == 0)
 			ret = finish_attach(mb);
 	}
 	pthread_mutex_unlock(&mb->attach_lock);
 	return ret;
+}
+
+int
+vfbc_vf_mbox_attach(struct vfbc_vf_mbox *mb, uint64_t deadline_ns)
+{
+	struct deadline dl = { .at = deadline_ns };
+
+	return attach(mb, &dl);
 }
 
 static struct vfbc_vf_slot *
@@ -183,15 +218,20 @@ slot_of(struct vfbc_vf_mbox *mb, uint32_t seq)
 	return &mb->slots[seq & mb->mask];
 }
 
-/* An abandoned slot is free again once the PF completed its request. */
+/*
+ * An abandoned slot is free again once the PF completed its request. Called
+ * under post_lock, and without it as a hint while waiting for a slot: both
+ * may free an abandoned slot, which is the same store.
+ */
 static bool
 next_slot_free(struct vfbc_vf_mbox *mb, void *arg)
 {
-	struct vfbc_vf_slot *vs = slot_of(mb, mb->next_seq);
+	uint32_t next = __atomic_load_n(&mb->next_seq, __ATOMIC_RELAXED);
+	struct vfbc_vf_slot *vs = slot_of(mb, next);
 	uint32_t state = __atomic_load_n(&vs->state, __ATOMIC_ACQUIRE);
 
 	if (state == VFBC_VF_SLOT_ABANDONED &&
-			__atomic_load_n(&vfbc_region_desc(mb->region, mb->next_seq & mb->mask)->cpl_seq,
+			__atomic_load_n(&vfbc_region_desc(mb->region, next & mb->mask)->cpl_seq,
 				__ATOMIC_ACQUIRE) == vs->seq) {
 		__atomic_store_n(&vs->state, VFBC_VF_SLOT_FREE, __ATOMIC_RELAXED);
 		state = VFBC_VF_SLOT_FREE;
@@ -219,46 +259,84 @@ fill_desc(struct vfbc_vf_mbox *mb, uint32_t seq, uint16_t op, uint32_t block_id,
 	__atomic_store_n(&d->req_seq, seq, __ATOMIC_RELEASE);
 }
 
+static int
+check_request(const struct vfbc_vf_mbox *mb, uint16_t op, const void *data, uint32_t *len)
+{
+	if (*len == 0 || (op == VFBC_OP_WRITE && data == NULL) ||
+			(op != VFBC_OP_READ && op != VFBC_OP_WRITE))
+		return -EINVAL;
+	if (*len > mb->region->slot_data_max) {
+		if (op == VFBC_OP_WRITE)
+			return -EMSGSIZE;
+		*len = mb->region->slot_data_max; /* no block is larger than a slot */
+	}
+	return 0;
+}
+
+/* Post if the next slot is free. @return 0, -EAGAIN (no free slot), -ENOTCONN. */
+static int
+try_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *data,
+		uint32_t len, uint32_t *seq)
+{
+	int ret = -EAGAIN;
+
+	rte_spinlock_lock(&mb->post_lock);
+	if (pf_gone(mb)) {
+		ret = -ENOTCONN;
+	} else if (next_slot_free(mb, NULL)) {
+		*seq = mb->next_seq;
+		fill_desc(mb, *seq, op, block_id, data, len);
+		__atomic_store_n(&mb->next_seq, *seq + 1, __ATOMIC_RELAXED);
+		mb->stats.requests++;
+		ret = 0;
+	}
+	rte_spinlock_unlock(&mb->post_lock);
+	return ret;
+}
+
+static int
+post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *data, uint32_t len,
+		struct deadline *dl, uint32_t *seq)
+{
+	struct vfbc_region_hdr *hdr = mb->region->hdr;
+	int ret = check_request(mb, op, data, &len);
+
+	if (ret == 0)
+		ret = attach(mb, dl);
+	while (ret == 0) {
+		ret = try_post(mb, op, block_id, data, len, seq);
+		if (ret != -EAGAIN)
+			break;
+		/* Every slot is in flight. Wait without the lock, on the completion
+		 * doorbell as a completion sleeper: the slot may wait for the PF to
+		 * complete an abandoned request, and the PF rings only that word,
+		 * also when it leaves. set_slot_state() rings it too when
+		 * slot_waiters says so.
+		 */
+		__atomic_fetch_add(&mb->slot_waiters, 1, __ATOMIC_SEQ_CST);
+		ret = wait_for(mb, next_slot_free, NULL, &hdr->pf.cpl_doorbell,
+				&hdr->vf.cpl_sleepers, dl);
+		__atomic_fetch_sub(&mb->slot_waiters, 1, __ATOMIC_RELEASE);
+	}
+	return ret;
+}
+
 int
 vfbc_vf_mbox_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *data,
 		uint32_t len, uint64_t deadline_ns, uint32_t *seq)
 {
-	struct vfbc_region_hdr *hdr = mb->region->hdr;
-	int ret;
+	struct deadline dl = { .at = deadline_ns };
 
-	if (len == 0 || (op == VFBC_OP_WRITE && data == NULL) ||
-			(op != VFBC_OP_READ && op != VFBC_OP_WRITE))
-		return -EINVAL;
-	if (len > mb->region->slot_data_max) {
-		if (op == VFBC_OP_WRITE)
-			return -EMSGSIZE;
-		len = mb->region->slot_data_max; /* no block is larger than a slot */
-	}
-	ret = vfbc_vf_mbox_attach(mb, deadline_ns);
-	if (ret < 0)
-		return ret;
+	return post(mb, op, block_id, data, len, &dl, seq);
+}
 
-	pthread_mutex_lock(&mb->post_lock);
-	if (!next_slot_free(mb, NULL)) {
-		/* Every slot is in flight. Sleep on the completion doorbell, as a
-		 * completion sleeper: the slot may wait for the PF to complete an
-		 * abandoned request, and the PF rings only that word, also when it
-		 * leaves. set_slot_state() rings it too when slot_waiters says so.
-		 */
-		__atomic_fetch_add(&mb->slot_waiters, 1, __ATOMIC_SEQ_CST);
-		ret = wait_for(mb, next_slot_free, NULL, &hdr->pf.cpl_doorbell,
-				&hdr->vf.cpl_sleepers, deadline_ns);
-		__atomic_fetch_sub(&mb->slot_waiters, 1, __ATOMIC_RELEASE);
-	}
-	if (ret == 0 && pf_gone(mb))
-		ret = -ENOTCONN;
-	if (ret == 0) {
-		*seq = mb->next_seq++;
-		fill_desc(mb, *seq, op, block_id, data, len);
-		mb->stats.requests++;
-	}
-	pthread_mutex_unlock(&mb->post_lock);
-	return ret;
+int
+vfbc_vf_mbox_post_timeout(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id,
+		const void *data, uint32_t len, uint64_t timeout_ns, uint32_t *seq)
+{
+	struct deadline dl = { .timeout_ns = timeout_ns };
+
+	return post(mb, op, block_id, data, len, &dl, seq);
 }
 
 /* Give a slot a new state and let posters waiting for a slot look again. */
@@ -281,7 +359,7 @@ vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out
 	int ret;
 
 	if (__atomic_load_n(&d->cpl_seq, __ATOMIC_ACQUIRE) != seq)
-		return -EAGAIN;
+		return pf_gone(mb) ? -ENOTCONN : -EAGAIN;
 	status = d->cpl_status;
 	n = d->cpl_len;
 	ret = vfbc_status_to_errno(status);
@@ -294,9 +372,9 @@ vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out
 		memcpy(out, vfbc_region_slot_data(mb->region, slot), n);
 		ret = (int)n;
 	}
-	mb->stats.completions++;
+	count(&mb->stats.completions);
 	if (ret < 0)
-		mb->stats.errors++;
+		count(&mb->stats.errors);
 	set_slot_state(mb, vs, VFBC_VF_SLOT_FREE);
 	return ret;
 }
@@ -314,20 +392,18 @@ completed(struct vfbc_vf_mbox *mb, void *arg)
 			__ATOMIC_ACQUIRE) == c->seq;
 }
 
-int
-vfbc_vf_mbox_wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len,
-		uint64_t deadline_ns)
+static int
+wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len, struct deadline *dl)
 {
 	struct vfbc_region_hdr *hdr = mb->region->hdr;
 	struct completion_arg c = { .seq = seq };
 	int ret;
 
-	ret = wait_for(mb, completed, &c, &hdr->pf.cpl_doorbell, &hdr->vf.cpl_sleepers,
-			deadline_ns);
+	ret = wait_for(mb, completed, &c, &hdr->pf.cpl_doorbell, &hdr->vf.cpl_sleepers, dl);
 	if (ret == 0)
 		return vfbc_vf_mbox_poll(mb, seq, out, out_len);
 	if (ret == -ETIMEDOUT)
-		mb->stats.timeouts++;
+		count(&mb->stats.timeouts);
 	/* The PF may have completed it (and rung) since we last looked: a poster
 	 * that saw the slot busy then must look again, or it sleeps to its deadline.
 	 */
@@ -336,17 +412,26 @@ vfbc_vf_mbox_wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out
 }
 
 int
+vfbc_vf_mbox_wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len,
+		uint64_t deadline_ns)
+{
+	struct deadline dl = { .at = deadline_ns };
+
+	return wait(mb, seq, out, out_len, &dl);
+}
+
+int
 vfbc_vf_mbox_call(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, void *buf,
 		uint32_t len, uint64_t timeout_ns)
 {
-	uint64_t deadline = vfbc_time_ns() + timeout_ns;
+	struct deadline dl = { .timeout_ns = timeout_ns };
 	uint32_t seq;
 	int ret;
 
-	ret = vfbc_vf_mbox_post(mb, op, block_id, buf, len, deadline, &seq);
+	ret = post(mb, op, block_id, buf, len, &dl, &seq);
 	if (ret < 0)
 		return ret;
-	return vfbc_vf_mbox_wait(mb, seq, op == VFBC_OP_READ ? buf : NULL, len, deadline);
+	return wait(mb, seq, op == VFBC_OP_READ ? buf : NULL, len, &dl);
 }
 
 uint64_t

@@ -50,10 +50,21 @@ serve_exclusive(struct vfbc_pf *pf)
 	return (int)done;
 }
 
+/*
+ * Service callback. rte_service already runs a service that is not MT-safe on
+ * one lcore at a time; only a control thread, when there is one, can race it.
+ */
 static int32_t
 vfbc_pf_service_run(void *arg)
 {
-	return serve_exclusive(arg) > 0 ? 0 : -EAGAIN;
+	struct vfbc_pf *pf = arg;
+	unsigned int done;
+
+	if (__atomic_load_n(&pf->thread_running, __ATOMIC_ACQUIRE))
+		done = (unsigned int)serve_exclusive(pf);
+	else
+		done = vfbc_pf_serve_all(pf);
+	return done > 0 ? 0 : -EAGAIN;
 }
 
 static void *
@@ -86,14 +97,16 @@ thread_start(struct vfbc_pf *pf)
 
 	snprintf(tname, sizeof(tname), "vfbc-%s", pf->dev->data->name + strlen("net_vfbc_"));
 	pf->thread_stop = false;
+	/* Before the thread exists: from now on the service takes the lock. */
+	__atomic_store_n(&pf->thread_running, true, __ATOMIC_RELEASE);
 	ret = rte_ctrl_thread_create(&pf->thread, tname, NULL,
 			vfbc_pf_thread_run, pf);
 	if (ret != 0) {
+		__atomic_store_n(&pf->thread_running, false, __ATOMIC_RELEASE);
 		VFBC_LOG(ERR, "%s: cannot create control thread: %s", pf->dev->data->name,
 				rte_strerror(ret));
 		return -ret;
 	}
-	pf->thread_running = true;
 	VFBC_LOG(NOTICE, "%s: no service lcore: serving VF mailboxes from control thread %s",
 			pf->dev->data->name, tname);
 	return 0;

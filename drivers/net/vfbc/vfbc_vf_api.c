@@ -5,7 +5,6 @@
  */
 
 #include "rte_pmd_vfbc.h"
-#include "vfbc_futex.h"
 #include "vfbc_vf.h"
 
 int
@@ -58,8 +57,8 @@ post(uint16_t port_id, uint16_t op, uint32_t block_id, const void *buf, uint32_t
 		return -ENOTSUP;
 	if (token == NULL || len == 0 || (op == VFBC_OP_WRITE && buf == NULL))
 		return -EINVAL;
-	return vfbc_vf_mbox_post(&vf->mbox, op, block_id, buf, len,
-			vfbc_time_ns() + vf->timeout_ns, token);
+	return vfbc_vf_mbox_post_timeout(&vf->mbox, op, block_id, buf, len, vf->timeout_ns,
+			token);
 }
 
 int
