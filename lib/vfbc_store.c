@@ -101,7 +101,8 @@ store_locked(struct vfbc_block *b, const void *buf, uint32_t len)
 {
 	if (len > b->info.capacity)
 		return -EMSGSIZE;
-	memcpy(b->data, buf, len);
+	if (len != 0) /* buf may be NULL then */
+		memcpy(b->data, buf, len);
 	b->info.len = len;
 	b->info.version++;
 	return 0;

@@ -164,7 +164,11 @@ vfbc_ethdev_set_link(struct rte_eth_dev *dev, bool up)
 		.link_autoneg = RTE_ETH_LINK_FIXED,
 	};
 
-	return rte_eth_linkstatus_set(dev, &link);
+	/* rte_eth_linkstatus_set() returns -1 when the status did not change,
+	 * which is no failure of start, stop or link_update.
+	 */
+	rte_eth_linkstatus_set(dev, &link);
+	return 0;
 }
 
 int

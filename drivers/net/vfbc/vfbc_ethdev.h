@@ -51,6 +51,7 @@ void vfbc_ethdev_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 void vfbc_ethdev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 int vfbc_ethdev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats);
 int vfbc_ethdev_stats_reset(struct rte_eth_dev *dev);
+/** Set the link up or down. @return 0. */
 int vfbc_ethdev_set_link(struct rte_eth_dev *dev, bool up);
 int vfbc_ethdev_mode_ok(struct rte_eth_dev *dev);
 int vfbc_ethdev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu);

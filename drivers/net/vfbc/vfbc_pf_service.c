@@ -90,7 +90,7 @@ vfbc_pf_thread_run(void *arg)
 }
 
 static int
-thread_start(struct vfbc_pf *pf)
+thread_start(struct vfbc_pf *pf, const char *why)
 {
 	char tname[RTE_MAX_THREAD_NAME_LEN];
 	int ret;
@@ -107,8 +107,8 @@ thread_start(struct vfbc_pf *pf)
 				rte_strerror(ret));
 		return -ret;
 	}
-	VFBC_LOG(NOTICE, "%s: no service lcore: serving VF mailboxes from control thread %s",
-			pf->dev->data->name, tname);
+	VFBC_LOG(NOTICE, "%s: %s: serving VF mailboxes from control thread %s",
+			pf->dev->data->name, why, tname);
 	return 0;
 }
 
@@ -122,11 +122,14 @@ thread_stop(struct vfbc_pf *pf)
 	pf->thread_running = false;
 }
 
-/* Probed after EAL init (hotplug): EAL will not map services any more, so map
- * ours to the service lcore running the fewest services.
+/*
+ * Map the service to the service lcore running the fewest services. During
+ * EAL init, rte_service_start_with_defaults() maps it again, which is
+ * harmless; after init (hotplug) nobody else would, and a just-started
+ * service lcore may not say it is active yet, so do not wait for that.
  */
 static void
-map_to_running_lcore(struct vfbc_pf *pf)
+map_to_service_lcore(struct vfbc_pf *pf)
 {
 	uint32_t lcores[RTE_MAX_LCORE], best = RTE_MAX_LCORE, best_n = UINT32_MAX;
 	int32_t i, n = rte_service_lcore_list(lcores, RTE_DIM(lcores));
@@ -134,14 +137,13 @@ map_to_running_lcore(struct vfbc_pf *pf)
 	for (i = 0; i < n; i++) {
 		int32_t cnt = rte_service_lcore_count_services(lcores[i]);
 
-		if (rte_service_lcore_may_be_active(lcores[i]) == 1 && cnt >= 0 &&
-				(uint32_t)cnt < best_n) {
+		if (cnt >= 0 && (uint32_t)cnt < best_n) {
 			best = lcores[i];
 			best_n = (uint32_t)cnt;
 		}
 	}
 	if (best == RTE_MAX_LCORE)
-		return; /* during EAL init: rte_service_start_with_defaults() maps it */
+		return;
 	rte_service_map_lcore_set(pf->service_id, best, 1);
 	rte_service_runstate_set(pf->service_id, 1);
 	VFBC_LOG(INFO, "%s: mailbox service mapped to service lcore %u", pf->dev->data->name,
@@ -158,7 +160,7 @@ service_register(struct vfbc_pf *pf)
 	};
 	int ret;
 
-	/* The device name is the service name; EAL refuses duplicates. */
+	/* The service is named after the device, which is unique. */
 	snprintf(spec.name, sizeof(spec.name), "%.*s", (int)sizeof(spec.name) - 1,
 			pf->dev->data->name);
 	ret = rte_service_component_register(&spec, &pf->service_id);
@@ -188,11 +190,11 @@ vfbc_pf_service_start(struct vfbc_pf *pf)
 				pf->dev->data->name, pf->service_id);
 		return 0;
 	case VFBC_POLL_THREAD:
-		return thread_start(pf);
+		return thread_start(pf, "poll=thread");
 	default:
 		if (pf->service_lcores_at_probe == 0)
-			return thread_start(pf);
-		map_to_running_lcore(pf);
+			return thread_start(pf, "no service lcore");
+		map_to_service_lcore(pf);
 		return 0;
 	}
 }
