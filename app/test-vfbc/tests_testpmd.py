@@ -7,6 +7,7 @@ import re
 import subprocess
 
 from testpmd import Testpmd
+from tests_mp import Agent
 
 # main lcore, service lcore, forwarding lcore on 2 CPUs
 SERVICE_LCORES = ["--lcores=0@0,1@1,2@0", "-s", "0x2"]
@@ -37,9 +38,21 @@ def port_summary(tp):
     return ports
 
 
+def check_vf1_answered(ctx, pf, region_dir):
+    """A VF in a second process writes and reads back a devargs block of the
+    testpmd's PF: proof that the PF serves its mailboxes."""
+    vdev = "%s,pf=%s,vf=1,region_dir=%s,timeout_ms=2000" % (
+        ctx.unique("net_vfbc_vf"), pf, region_dir)
+    with Agent(ctx, "vf", vdev) as vf:
+        vf.expect("write 0x10 cafe", "OK")
+        vf.expect("read 0x10 64", "OK 2 cafe")
+        vf.quit()
+
+
 def test_ports_with_service_lcore(ctx):
     pf = ctx.unique("net_vfbc_pf")
-    args = eal(ctx, SERVICE_LCORES) + vdevs(pf, ctx.region_dir())
+    regions = ctx.region_dir()
+    args = eal(ctx, SERVICE_LCORES) + vdevs(pf, regions, ",block=0x10:64:rw")
     with Testpmd(args, APP_ARGS, log_path=ctx.tmp / (pf + ".log")) as tp:
         ports = port_summary(tp)
         vf = pf.replace("_pf", "_vf") + "_vf0"
@@ -48,6 +61,7 @@ def test_ports_with_service_lcore(ctx):
         assert "control thread" not in tp.startup, tp.startup
         out = tp.cmd("show port info all")
         assert "Maximum number of MAC addresses: 1" in out, out
+        check_vf1_answered(ctx, pf, regions)
         rc, out = tp.quit()
     assert rc == 0, out
     assert "Bye..." in out, out
@@ -55,10 +69,12 @@ def test_ports_with_service_lcore(ctx):
 
 def test_fallback_thread_without_service_lcore(ctx):
     pf = ctx.unique("net_vfbc_pf")
-    args = eal(ctx, ["-l", "0-1"]) + vdevs(pf, ctx.region_dir())
+    regions = ctx.region_dir()
+    args = eal(ctx, ["-l", "0-1"]) + vdevs(pf, regions, ",block=0x10:64:rw")
     with Testpmd(args, APP_ARGS) as tp:
         assert "no service lcore: serving VF mailboxes from control thread" in tp.startup, \
             tp.startup
+        check_vf1_answered(ctx, pf, regions)
         rc, out = tp.quit()
     assert rc == 0, out
 
