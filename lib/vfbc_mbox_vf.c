@@ -199,6 +199,8 @@ attach(struct vfbc_vf_mbox *mb, struct deadline *dl)
 				&hdr->vf.cpl_sleepers, dl);
 		if (ret == 0)
 			ret = finish_attach(mb);
+		else if (ret == -ETIMEDOUT)
+			count(&mb->stats.timeouts);
 	}
 	pthread_mutex_unlock(&mb->attach_lock);
 	return ret;
