@@ -26,7 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -2404,6 +2406,683 @@ test_service_lcore(void)
 	return ret;
 }
 
+/* ---------------------------------------------------------------- 15. xstats */
+
+/* The counters a PF keeps per VF, in the order its xstats list them. */
+static const char *const pf_vf_counters[] = {
+	"mbox_attaches", "mbox_requests", "mbox_reads", "mbox_writes", "mbox_completions",
+	"mbox_wakeups", "mbox_errors", "mbox_not_found_errors", "mbox_access_denied_errors",
+	"mbox_too_big_errors", "mbox_invalid_errors", "mbox_protocol_errors",
+	"mbox_denied_by_policy_errors",
+};
+
+static const char *const vf_counters[] = {
+	"mbox_requests", "mbox_completions", "mbox_errors", "mbox_timeouts", "mbox_sleeps",
+};
+
+/* The xstats of every port, first in the driver's part of the list. */
+static const char *const ring_counters[] = {
+	"rx_ring_dropped_packets", "tx_ring_dropped_packets",
+};
+
+/* Every xstat of a port, as an application reads them. */
+struct xstats_snap {
+	int n;
+	struct rte_eth_xstat_name *names;
+	struct rte_eth_xstat *values;
+};
+
+static void
+xstats_snap_free(struct xstats_snap *x)
+{
+	free(x->names);
+	free(x->values);
+	memset(x, 0, sizeof(*x));
+}
+
+static int
+xstats_snap_take(uint16_t port, struct xstats_snap *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->n = rte_eth_xstats_get_names(port, NULL, 0);
+	VT_CHECK(x->n > 0, "rte_eth_xstats_get_names(%u, NULL) = %d", port, x->n);
+	x->names = calloc(x->n, sizeof(*x->names));
+	x->values = calloc(x->n, sizeof(*x->values));
+	VT_CHECK(x->names != NULL && x->values != NULL, "out of memory");
+	VT_EQ(rte_eth_xstats_get_names(port, x->names, x->n), x->n);
+	VT_EQ(rte_eth_xstats_get(port, x->values, x->n), x->n);
+	return 0;
+}
+
+/* The value of xstat @p name of @p port, by id; UINT64_MAX if it has none. */
+static uint64_t
+xstat(uint16_t port, const char *name)
+{
+	uint64_t id, val;
+
+	if (rte_eth_xstats_get_id_by_name(port, name, &id) != 0 ||
+			rte_eth_xstats_get_by_id(port, &id, &val, 1) != 1)
+		return UINT64_MAX;
+	return val;
+}
+
+struct xstat_want {
+	const char *name;
+	uint64_t value;
+};
+
+static int
+xstats_expect(uint16_t port, const struct xstat_want *w, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t v = xstat(port, w[i].name);
+
+		VT_CHECK(v == w[i].value, "port %u: %s = %" PRIu64 ", expected %" PRIu64,
+				port, w[i].name, v, w[i].value);
+	}
+	return 0;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* DPDK's scheme: lower case words joined by single underscores. */
+static bool
+xstat_name_ok(const char *name)
+{
+	size_t i, n = strnlen(name, RTE_ETH_XSTATS_NAME_SIZE);
+
+	if (n == 0 || n == RTE_ETH_XSTATS_NAME_SIZE || name[0] == '_' || name[n - 1] == '_' ||
+			strstr(name, "__") != NULL)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+				name[i] == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* Units the driver's counters end with. */
+static bool
+xstat_unit_ok(const char *name)
+{
+	static const char *const units[] = {
+		"_packets", "_errors", "_requests", "_completions", "_reads", "_writes",
+		"_attaches", "_wakeups", "_timeouts", "_sleeps",
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(units); i++) {
+		if (ends_with(name, units[i]))
+			return true;
+	}
+	return false;
+}
+
+static int
+xstats_names_unique(const struct xstats_snap *x)
+{
+	int i, j;
+
+	for (i = 0; i < x->n; i++) {
+		VT_CHECK(xstat_name_ok(x->names[i].name), "badly formed xstat name \"%.*s\"",
+				RTE_ETH_XSTATS_NAME_SIZE, x->names[i].name);
+		VT_EQ(x->values[i].id, i);
+		for (j = 0; j < i; j++)
+			VT_CHECK(strcmp(x->names[i].name, x->names[j].name) != 0,
+					"xstat %s twice", x->names[i].name);
+	}
+	return 0;
+}
+
+/* The driver's xstats of @p port are exactly @p want, in order, after ethdev's. */
+static int
+xstats_names_check(uint16_t port, const struct xstats_snap *x,
+		char (*want)[RTE_ETH_XSTATS_NAME_SIZE], int n)
+{
+	uint64_t first, val;
+	int i;
+
+	if (xstats_names_unique(x) != 0)
+		return -1;
+	VT_CHECK(rte_eth_xstats_get_id_by_name(port, want[0], &first) == 0, "no %s", want[0]);
+	VT_EQ(x->n - (int)first, n);
+	for (i = 0; i < n; i++) {
+		const char *name = x->names[first + i].name;
+
+		VT_CHECK(strcmp(name, want[i]) == 0, "xstat %" PRIu64 " is %s, expected %s",
+				first + i, name, want[i]);
+		VT_CHECK(xstat_unit_ok(name), "%s has no unit", name);
+		/* By id, ethdev asks the driver's by_id ops: the same values. */
+		VT_EQ(rte_eth_xstats_get_by_id(port, &(uint64_t){ first + i }, &val, 1), 1);
+		VT_EQ(val, x->values[first + i].value);
+	}
+	return 0;
+}
+
+static int
+xstats_names_are(uint16_t port, char (*want)[RTE_ETH_XSTATS_NAME_SIZE], int n)
+{
+	struct xstats_snap x;
+	int ret = xstats_snap_take(port, &x);
+
+	if (ret == 0)
+		ret = xstats_names_check(port, &x, want, n);
+	xstats_snap_free(&x);
+	return ret;
+}
+
+#define PF_NAMES_VFS 3
+#define NB_PF_NAMES (RTE_DIM(ring_counters) + \
+		(1 + PF_NAMES_VFS) * RTE_DIM(pf_vf_counters))
+
+static int
+xstats_names_body(struct scn *s)
+{
+	char pf_want[NB_PF_NAMES][RTE_ETH_XSTATS_NAME_SIZE];
+	char vf_want[RTE_DIM(ring_counters) + RTE_DIM(vf_counters)][RTE_ETH_XSTATS_NAME_SIZE];
+	unsigned int i, v, n = 0;
+
+	for (i = 0; i < RTE_DIM(ring_counters); i++) {
+		snprintf(pf_want[n++], RTE_ETH_XSTATS_NAME_SIZE, "%s", ring_counters[i]);
+		snprintf(vf_want[i], RTE_ETH_XSTATS_NAME_SIZE, "%s", ring_counters[i]);
+	}
+	for (i = 0; i < RTE_DIM(vf_counters); i++)
+		snprintf(vf_want[RTE_DIM(ring_counters) + i], RTE_ETH_XSTATS_NAME_SIZE, "%s",
+				vf_counters[i]);
+	/* PF totals, then each VF's counters, named like per-queue ones. */
+	for (i = 0; i < RTE_DIM(pf_vf_counters); i++)
+		snprintf(pf_want[n++], RTE_ETH_XSTATS_NAME_SIZE, "%s", pf_vf_counters[i]);
+	for (v = 0; v < PF_NAMES_VFS; v++)
+		for (i = 0; i < RTE_DIM(pf_vf_counters); i++)
+			snprintf(pf_want[n++], RTE_ETH_XSTATS_NAME_SIZE, "vf%u_%s", v,
+					pf_vf_counters[i]);
+	if (xstats_names_are(s->pf_port, pf_want, (int)n) != 0 ||
+			xstats_names_are(s->vf_port[0], vf_want, (int)RTE_DIM(vf_want)) != 0)
+		return -1;
+	/* A VF index past num_vfs has no counters; ids past the end are refused. */
+	VT_CHECK(xstat(s->pf_port, "vf3_mbox_requests") == UINT64_MAX, "vf3 has xstats");
+	VT_CHECK(rte_eth_xstats_get_by_id(s->pf_port, &(uint64_t){ UINT16_MAX },
+			&(uint64_t){ 0 }, 1) < 0, "xstat id 65535 has a value");
+	return 0;
+}
+
+static int
+test_xstats_names(void)
+{
+	return scn_run("xsn", "num_vfs=" RTE_STR(PF_NAMES_VFS), 1, LONG_MS, xstats_names_body);
+}
+
+/* Each port's xstats are all zero. */
+static int
+xstats_all_zero(uint16_t port)
+{
+	struct xstats_snap x;
+	int i, ret = 0;
+
+	if (xstats_snap_take(port, &x) != 0) {
+		xstats_snap_free(&x);
+		return -1;
+	}
+	for (i = 0; i < x.n && ret == 0; i++) {
+		if (x.values[i].value != 0) {
+			printf("    port %u: %s = %" PRIu64 " after reset\n", port,
+					x.names[i].name, x.values[i].value);
+			ret = -1;
+		}
+	}
+	xstats_snap_free(&x);
+	return ret;
+}
+
+/* VF 1 meets every outcome a well-formed request can have; VF 0 reads once. */
+static int
+xstats_requests(struct scn *s)
+{
+	uint16_t pf = s->pf_port, vf0 = s->vf_port[0], vf1 = s->vf_port[1];
+	uint8_t w[65], r[64];
+	int i;
+
+	VT_EQ(rte_pmd_vfbc_vf_read_block(vf0, 0x10, r, sizeof(r)), 0);
+	pattern_fill(w, sizeof(w), 0x15);
+	for (i = 0; i < 2; i++)
+		VT_EQ(rte_pmd_vfbc_vf_write_block(vf1, 0x10, w, 5), 0);
+	for (i = 0; i < 3; i++)
+		VT_EQ(rte_pmd_vfbc_vf_read_block(vf1, 0x10, r, sizeof(r)), 5);
+	VT_EQ(rte_pmd_vfbc_vf_read_block(vf1, 0x99, r, sizeof(r)), -ENOENT);
+	VT_EQ(rte_pmd_vfbc_vf_write_block(vf1, 0x11, w, 5), -EACCES);
+	/* Over the capacity, under the mailbox's limit: the PF refuses it. */
+	VT_EQ(rte_pmd_vfbc_vf_write_block(vf1, 0x10, w, 65), -EMSGSIZE);
+	if (watch_start(pf, 0x10, RTE_PMD_VFBC_MB_OP_WRITE) != 0)
+		return -1;
+	VT_EQ(rte_pmd_vfbc_vf_write_block(vf1, 0x10, w, 6), -EACCES);
+	return watch_stop();
+}
+
+static const struct xstat_want xstats_after_requests[] = {
+	{ "vf1_mbox_attaches", 1 },
+	{ "vf1_mbox_requests", 9 },
+	{ "vf1_mbox_reads", 4 },
+	{ "vf1_mbox_writes", 5 },
+	{ "vf1_mbox_completions", 9 },
+	{ "vf1_mbox_errors", 4 },
+	{ "vf1_mbox_not_found_errors", 1 },
+	{ "vf1_mbox_access_denied_errors", 1 },
+	{ "vf1_mbox_too_big_errors", 1 },
+	{ "vf1_mbox_invalid_errors", 0 },
+	{ "vf1_mbox_protocol_errors", 0 },
+	{ "vf1_mbox_denied_by_policy_errors", 1 },
+	{ "vf0_mbox_attaches", 1 },
+	{ "vf0_mbox_requests", 1 },
+	{ "vf0_mbox_reads", 1 },
+	{ "vf0_mbox_writes", 0 },
+	{ "vf0_mbox_errors", 0 },
+	{ "mbox_attaches", 2 },
+	{ "mbox_requests", 10 },
+	{ "mbox_reads", 5 },
+	{ "mbox_writes", 5 },
+	{ "mbox_completions", 10 },
+	{ "mbox_errors", 4 },
+	{ "mbox_not_found_errors", 1 },
+	{ "mbox_access_denied_errors", 1 },
+	{ "mbox_too_big_errors", 1 },
+	{ "mbox_denied_by_policy_errors", 1 },
+	{ "rx_ring_dropped_packets", 0 },
+	{ "tx_ring_dropped_packets", 0 },
+};
+
+static const struct xstat_want vf1_after_requests[] = {
+	{ "mbox_requests", 9 },
+	{ "mbox_completions", 9 },
+	{ "mbox_errors", 4 },
+	{ "mbox_timeouts", 0 },
+	{ "rx_ring_dropped_packets", 0 },
+	{ "tx_ring_dropped_packets", 5 },
+};
+
+/* The port drops what it is given to send: counted as ring drops. */
+static int
+xstats_tx_drops(uint16_t port, struct rte_mempool *mp)
+{
+	struct rte_mbuf *pkts[5];
+
+	if (port_start(port, mp) != 0)
+		return -1;
+	VT_EQ(rte_pktmbuf_alloc_bulk(mp, pkts, RTE_DIM(pkts)), 0);
+	VT_EQ(rte_eth_tx_burst(port, 0, pkts, RTE_DIM(pkts)), RTE_DIM(pkts));
+	return 0;
+}
+
+static int
+xstats_reset_checks(struct scn *s)
+{
+	uint16_t pf = s->pf_port, vf1 = s->vf_port[1];
+	struct rte_eth_stats st;
+	uint8_t r[64];
+
+	VT_EQ(rte_eth_xstats_reset(pf), 0);
+	VT_EQ(rte_eth_xstats_reset(vf1), 0);
+	if (xstats_all_zero(pf) != 0 || xstats_all_zero(vf1) != 0)
+		return -1;
+	VT_EQ(rte_eth_stats_get(vf1, &st), 0);
+	VT_EQ(st.oerrors, 0);
+	/* Counting goes on from the reset. */
+	VT_EQ(rte_pmd_vfbc_vf_read_block(vf1, 0x10, r, sizeof(r)), 5);
+	VT_EQ(xstat(pf, "vf1_mbox_requests"), 1);
+	VT_EQ(xstat(pf, "vf1_mbox_reads"), 1);
+	VT_EQ(xstat(pf, "vf1_mbox_errors"), 0);
+	VT_EQ(xstat(pf, "mbox_requests"), 1);
+	VT_EQ(xstat(pf, "vf0_mbox_requests"), 0);
+	VT_EQ(xstat(vf1, "mbox_requests"), 1);
+	VT_EQ(xstat(vf1, "mbox_completions"), 1);
+	/* The basic stats reset leaves the mailbox counters alone. */
+	VT_EQ(rte_eth_stats_reset(pf), 0);
+	VT_EQ(xstat(pf, "vf1_mbox_requests"), 1);
+	return 0;
+}
+
+static int
+xstats_counters_body(struct scn *s, struct rte_mempool *mp)
+{
+	if (xstats_requests(s) != 0 || xstats_tx_drops(s->vf_port[1], mp) != 0)
+		return -1;
+	if (xstats_expect(s->pf_port, xstats_after_requests,
+			RTE_DIM(xstats_after_requests)) != 0 ||
+			xstats_expect(s->vf_port[1], vf1_after_requests,
+				RTE_DIM(vf1_after_requests)) != 0)
+		return -1;
+	return xstats_reset_checks(s);
+}
+
+static int
+test_xstats_counters(void)
+{
+	struct rte_mempool *mp = pool_create("xs_pool");
+	struct scn s;
+	int ret;
+
+	if (mp == NULL)
+		return -1;
+	ret = scn_open(&s, "xsc", "num_vfs=2,block=0x10:64:rw,block=0x11:64:r", 2, LONG_MS);
+	if (ret == 0) {
+		ret = xstats_counters_body(&s, mp);
+		if (watch_stop() != 0)
+			ret = -1;
+		/* Queues hold the pool: close the ports before it goes. */
+		ret = scn_close(&s, ret);
+	}
+	rte_mempool_free(mp);
+	return ret;
+}
+
+static int
+xstats_timeout_body(struct scn *s)
+{
+	struct vf_call c = { .port = s->vf_port[0], .block = 0x60, .len = 8 };
+	uint8_t buf[8];
+	uint32_t id;
+
+	/* poll=service: attach and read while this lcore runs the service... */
+	VT_EQ(rte_pmd_vfbc_pf_get_service_id(s->pf_port, &id), 0);
+	VT_EQ(rte_service_runstate_set(id, 1), 0);
+	if (serve_until_done(id, &c) != 0)
+		return -1;
+	VT_EQ(c.ret, 0);
+	/* ... then nobody serves: the next request times out. */
+	VT_EQ(rte_pmd_vfbc_vf_read_block(s->vf_port[0], 0x60, buf, sizeof(buf)), -ETIMEDOUT);
+	VT_EQ(xstat(s->vf_port[0], "mbox_timeouts"), 1);
+	VT_EQ(xstat(s->vf_port[0], "mbox_requests"), 2);
+	VT_EQ(xstat(s->vf_port[0], "mbox_completions"), 1);
+	VT_EQ(xstat(s->vf_port[0], "mbox_errors"), 0);
+	/* The PF never saw the second one. */
+	VT_EQ(xstat(s->pf_port, "vf0_mbox_requests"), 1);
+	VT_EQ(rte_eth_xstats_reset(s->vf_port[0]), 0);
+	VT_EQ(xstat(s->vf_port[0], "mbox_timeouts"), 0);
+	return 0;
+}
+
+static int
+test_xstats_vf_timeout(void)
+{
+	return scn_run("xto", "num_vfs=1,poll=service,block=0x60:8:rw", 1, SHORT_MS,
+			xstats_timeout_body);
+}
+
+/* Nobody ever serves: the first call times out waiting for the attach answer,
+ * before it posts anything, and still counts as a timeout.
+ */
+static int
+xstats_attach_timeout_body(struct scn *s)
+{
+	uint8_t buf[8];
+
+	VT_EQ(rte_pmd_vfbc_vf_read_block(s->vf_port[0], 0x60, buf, sizeof(buf)), -ETIMEDOUT);
+	VT_EQ(xstat(s->vf_port[0], "mbox_timeouts"), 1);
+	VT_EQ(xstat(s->vf_port[0], "mbox_requests"), 0);
+	return 0;
+}
+
+static int
+test_xstats_vf_attach_timeout(void)
+{
+	return scn_run("xat", "num_vfs=1,poll=service,block=0x60:8:rw", 1, SHORT_MS,
+			xstats_attach_timeout_body);
+}
+
+/* ------------------------------------------------------------- 16. priv dump */
+
+/* What rte_eth_dev_priv_dump() prints for @p port, in a malloc'ed string. */
+static char *
+priv_dump(uint16_t port)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int ret;
+
+	if (f == NULL)
+		return NULL;
+	ret = rte_eth_dev_priv_dump(port, f);
+	fclose(f);
+	if (ret != 0) {
+		printf("    rte_eth_dev_priv_dump(%u) = %d\n", port, ret);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Every line of @p want is a line of @p text. */
+static int
+dump_has(const char *text, const char *const *want, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		VT_CHECK(strstr(text, want[i]) != NULL, "no \"%s\" in the dump:\n%s", want[i],
+				text);
+	return 0;
+}
+
+static int
+pf_dump_checks(struct scn *s)
+{
+	char region[PATH_MAX + NAME_LEN + 32], rdir[PATH_MAX + 16], svc[32];
+	const char *want[] = {
+		"  num_vfs: 2\n", rdir, "  mbox_depth: 64\n", "  max_block_size: 4096\n",
+		"  poll: auto\n", svc, "  control_thread: running\n", "  vf1:\n", region,
+		"    attached: yes\n", "    proto_version: 1\n", "    blocks: 2\n",
+	};
+	char *text = priv_dump(s->pf_port);
+	uint32_t id;
+	int ret;
+
+	VT_CHECK(text != NULL, "no PF dump");
+	VT_EQ(rte_pmd_vfbc_pf_get_service_id(s->pf_port, &id), 0);
+	snprintf(svc, sizeof(svc), "  service_id: %u\n", id);
+	snprintf(rdir, sizeof(rdir), "  region_dir: %s\n", s->dir);
+	snprintf(region, sizeof(region), "    region: %s/vfbc.%s.vf1\n", s->dir, s->pf_name);
+	ret = dump_has(text, want, RTE_DIM(want));
+	free(text);
+	return ret;
+}
+
+static int
+vf_dump_checks(struct scn *s)
+{
+	char region[PATH_MAX + NAME_LEN + 32], pf[NAME_LEN + 16];
+	const char *want[] = {
+		pf, "  vf: 1\n", "  timeout_ms: " RTE_STR(LONG_MS) "\n", region,
+		"  attached: yes\n", "  pf_state: ready\n", "  gone: no\n",
+	};
+	char *text = priv_dump(s->vf_port[1]);
+	int ret;
+
+	VT_CHECK(text != NULL, "no VF dump");
+	snprintf(pf, sizeof(pf), "  pf: %s\n", s->pf_name);
+	snprintf(region, sizeof(region), "  region: %s/vfbc.%s.vf1\n", s->dir, s->pf_name);
+	ret = dump_has(text, want, RTE_DIM(want));
+	free(text);
+	return ret;
+}
+
+static int
+priv_dump_body(struct scn *s)
+{
+	uint8_t buf[16];
+
+	/* Both VFs attached: one request each. */
+	VT_EQ(rte_pmd_vfbc_vf_read_block(s->vf_port[0], 0x99, buf, sizeof(buf)), -ENOENT);
+	VT_EQ(rte_pmd_vfbc_vf_read_block(s->vf_port[1], 0x10, buf, sizeof(buf)), 0);
+	VT_EQ(rte_eth_dev_priv_dump(s->pf_port, NULL), -EINVAL);
+	if (pf_dump_checks(s) != 0 || vf_dump_checks(s) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+test_priv_dump(void)
+{
+	return scn_run("dmp", "num_vfs=2,block=0x10:64:rw,block=0x11:8:r", 2, LONG_MS,
+			priv_dump_body);
+}
+
+/* ------------------------------------------------------------- 17. telemetry */
+
+#define TEL_REPLY_MAX (16 * 1024)
+
+/* A client of this process's telemetry socket, as dpdk-telemetry.py is. */
+static int
+tel_connect(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = WAIT_MS / 1000 };
+	char hello[1024];
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		printf("    socket: %s\n", strerror(errno));
+		return -1;
+	}
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2",
+			rte_eal_get_runtime_dir());
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* The server greets every client with its version and limits. */
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+			recv(fd, hello, sizeof(hello), 0) <= 0) {
+		printf("    telemetry socket %s: %s\n", sun.sun_path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Send @p cmd, return the JSON answer in @p out. */
+static int
+tel_query(int fd, char *out, const char *fmt, ...)
+{
+	char cmd[128];
+	va_list ap;
+	ssize_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	VT_CHECK(send(fd, cmd, strlen(cmd), 0) == (ssize_t)strlen(cmd), "send: %s",
+			strerror(errno));
+	n = recv(fd, out, TEL_REPLY_MAX - 1, 0);
+	VT_CHECK(n > 0, "%s: no answer: %s", cmd, strerror(errno));
+	out[n] = '\0';
+	return 0;
+}
+
+static int
+tel_expect(int fd, char *out, const char *cmd, const char *const *want, unsigned int n)
+{
+	unsigned int i;
+
+	if (tel_query(fd, out, "%s", cmd) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		VT_CHECK(strstr(out, want[i]) != NULL, "%s: no %s in %s", cmd, want[i], out);
+	return 0;
+}
+
+/* Malformed or wrong parameters: telemetry answers null. */
+static int
+tel_refusals(int fd, char *out, struct scn *s)
+{
+	char cmds[12][64], want[64];
+	unsigned int i, n = 0;
+
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/pfs,%u", s->pf_port);
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/pf_info");
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/pf_info,x");
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/pf_info,-%u", s->pf_port);
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/pf_info,%u ", s->pf_port);
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/pf_info,%u", s->vf_port[0]);
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/pf_info,99999999999999999999");
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/vf_info,%u", s->pf_port);
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/vf_info,%u,", s->pf_port);
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/vf_info,%u,2", s->pf_port);
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/vf_info,%u,1,0", s->pf_port);
+	snprintf(cmds[n++], sizeof(cmds[0]), "/vfbc/vf_info,%u,0", s->vf_port[0]);
+	for (i = 0; i < n; i++) {
+		if (tel_query(fd, out, "%s", cmds[i]) != 0)
+			return -1;
+		snprintf(want, sizeof(want), "%.*s\":null}", (int)strcspn(cmds[i], ","),
+				cmds[i]);
+		VT_CHECK(strstr(out, want) != NULL, "%s answered %s", cmds[i], out);
+	}
+	return 0;
+}
+
+static int
+tel_answers(int fd, char *out, struct scn *s)
+{
+	char cmd[64], pfs[32], rdir[PATH_MAX + 32];
+	const char *pf_want[] = {
+		"\"num_vfs\":2", rdir, "\"poll\":\"auto\"", "\"control_thread\":1",
+		"\"vf_attached\":[1,1]", "\"vf_blocks\":[2,2]", "\"vf_mbox_requests\":[1,2]",
+		"\"vf_mbox_errors\":[1,0]",
+	};
+	const char *vf_want[] = {
+		"\"vf\":1", "\"attached\":1", "\"pf_state\":\"ready\"", "\"nb_blocks\":2",
+		"\"mbox_writes\":1", "\"mbox_requests\":2",
+		"\"0x10\":{\"id\":16,\"capacity\":64,\"length\":5,\"rights\":\"rw\"",
+		"\"0x11\":{\"id\":17,\"capacity\":8,\"length\":0,\"rights\":\"r\"",
+	};
+	const char *pfs_want[] = { pfs };
+
+	snprintf(pfs, sizeof(pfs), "{\"/vfbc/pfs\":[%u]}", s->pf_port);
+	snprintf(rdir, sizeof(rdir), "\"region_dir\":\"%s\"", s->dir);
+	if (tel_expect(fd, out, "/vfbc/pfs", pfs_want, RTE_DIM(pfs_want)) != 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "/vfbc/pf_info,%u", s->pf_port);
+	if (tel_expect(fd, out, cmd, pf_want, RTE_DIM(pf_want)) != 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "/vfbc/vf_info,%u,1", s->pf_port);
+	return tel_expect(fd, out, cmd, vf_want, RTE_DIM(vf_want));
+}
+
+static int
+telemetry_body(struct scn *s)
+{
+	uint8_t buf[16] = "hello";
+	int fd, ret = -1;
+	char *out;
+
+	VT_EQ(rte_pmd_vfbc_vf_read_block(s->vf_port[0], 0x99, buf, sizeof(buf)), -ENOENT);
+	VT_EQ(rte_pmd_vfbc_vf_write_block(s->vf_port[1], 0x10, buf, 5), 0);
+	VT_EQ(rte_pmd_vfbc_vf_read_block(s->vf_port[1], 0x10, buf, sizeof(buf)), 5);
+	out = malloc(TEL_REPLY_MAX);
+	VT_CHECK(out != NULL, "out of memory");
+	fd = tel_connect();
+	if (fd >= 0) {
+		ret = tel_answers(fd, out, s);
+		if (ret == 0)
+			ret = tel_refusals(fd, out, s);
+		close(fd);
+	}
+	free(out);
+	return ret;
+}
+
+static int
+test_telemetry(void)
+{
+	return scn_run("tel", "num_vfs=2,block=0x10:64:rw,block=0x11:8:r", 2, LONG_MS,
+			telemetry_body);
+}
+
 /* ------------------------------------------------------------------- main */
 
 static const struct vt_case cases[] = {
@@ -2425,6 +3104,12 @@ static const struct vt_case cases[] = {
 	{ "region_ownership", test_region_ownership },
 	{ "ethdev_ports", test_ethdev_ports },
 	{ "service_lcore", test_service_lcore },
+	{ "xstats_names", test_xstats_names },
+	{ "xstats_counters", test_xstats_counters },
+	{ "xstats_vf_timeout", test_xstats_vf_timeout },
+	{ "xstats_vf_attach_timeout", test_xstats_vf_attach_timeout },
+	{ "priv_dump", test_priv_dump },
+	{ "telemetry", test_telemetry },
 };
 
 int

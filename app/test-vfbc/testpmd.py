@@ -19,10 +19,11 @@ class TestpmdError(Exception):
 class Testpmd:
     """An interactive testpmd; use as a context manager so it always ends."""
 
-    def __init__(self, eal_args, app_args=(), log_path=None, timeout=30.0):
+    def __init__(self, eal_args, app_args=(), log_path=None, timeout=30.0, binary=TESTPMD):
+        """@binary: the testpmd to run, by default Debian's."""
         # testpmd prints with stdio, fully buffered on a pipe, but writes its
         # prompt straight to the fd: unbuffer stdout to keep them in order.
-        self.argv = ["stdbuf", "-o0", "-e0", TESTPMD] + list(eal_args) + ["--", "-i"] + \
+        self.argv = ["stdbuf", "-o0", "-e0", str(binary)] + list(eal_args) + ["--", "-i"] + \
             list(app_args)
         self.timeout = timeout
         self.log_path = log_path

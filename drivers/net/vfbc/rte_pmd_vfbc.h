@@ -82,6 +82,10 @@ int rte_pmd_vfbc_vf_read_block(uint16_t port_id, uint32_t block_id, void *buf, u
  * VF: write a configuration block; blocks until the PF answers.
  * On success the block's length becomes @p len.
  *
+ * @param port_id  a net_vfbc_vf port
+ * @param block_id block to write
+ * @param buf      source, @p len bytes
+ * @param len      bytes to write, at least 1
  * @return 0; or -ENOTSUP, -EINVAL (NULL buffer or len 0), -ENOENT, -EACCES
  *   (no write right, or the PF application denied it), -EMSGSIZE (longer than
  *   the block's capacity or the mailbox slot), -ETIMEDOUT, -ENOTCONN.
@@ -94,6 +98,8 @@ int rte_pmd_vfbc_vf_write_block(uint16_t port_id, uint32_t block_id, const void 
  * VF: fetch and clear the mask of invalidated blocks (bit n: block ID n,
  * for IDs 0..63). Invalidations are OR-ed until fetched.
  *
+ * @param port_id  a net_vfbc_vf port
+ * @param[out] mask the invalidated blocks, 0 if none
  * @return 0; or -ENOTSUP, -EINVAL (NULL mask).
  */
 __rte_experimental
@@ -104,6 +110,8 @@ int rte_pmd_vfbc_vf_get_invalidated(uint16_t port_id, uint64_t *mask);
  * Every token must later be collected with rte_pmd_vfbc_vf_poll(), which is
  * what frees its mailbox slot.
  *
+ * @param port_id  a net_vfbc_vf port
+ * @param block_id block to read
  * @param len  bytes the later poll may receive, at least 1
  * @param[out] token identifies the request for rte_pmd_vfbc_vf_poll()
  * @return 0; or -ENOTSUP, -EINVAL, -ETIMEDOUT (no free slot within the
@@ -116,6 +124,11 @@ int rte_pmd_vfbc_vf_post_read(uint16_t port_id, uint32_t block_id, uint32_t len,
 /**
  * VF: post a write request without waiting; see rte_pmd_vfbc_vf_post_read().
  *
+ * @param port_id  a net_vfbc_vf port
+ * @param block_id block to write
+ * @param buf      source, @p len bytes
+ * @param len      bytes to write, at least 1
+ * @param[out] token identifies the request for rte_pmd_vfbc_vf_poll()
  * @return 0; or -ENOTSUP, -EINVAL, -EMSGSIZE, -ETIMEDOUT, -ENOTCONN.
  */
 __rte_experimental
@@ -125,6 +138,9 @@ int rte_pmd_vfbc_vf_post_write(uint16_t port_id, uint32_t block_id, const void *
 /**
  * VF: collect the completion of a posted request, if it is there.
  *
+ * @param port_id  a net_vfbc_vf port
+ * @param token a token from rte_pmd_vfbc_vf_post_read() or
+ *   rte_pmd_vfbc_vf_post_write(), not collected yet
  * @param buf  read: destination of the block data; write: may be NULL
  * @param len  size of @p buf
  * @return -EAGAIN while the PF has not answered; otherwise the result the
@@ -137,6 +153,9 @@ int rte_pmd_vfbc_vf_poll(uint16_t port_id, uint32_t token, void *buf, uint32_t l
 /**
  * PF: define a block for a VF, initially empty.
  *
+ * @param port_id  a net_vfbc_pf port
+ * @param vf       VF index, below the PF's num_vfs
+ * @param block_id ID of the new block
  * @param capacity bytes, 1..max_block_size devarg
  * @param flags    RTE_PMD_VFBC_BLOCK_VF_READ | RTE_PMD_VFBC_BLOCK_VF_WRITE, or 0
  * @return 0; or -ENOTSUP (not a vfbc PF port), -EINVAL (bad VF, capacity 0,
@@ -150,6 +169,11 @@ int rte_pmd_vfbc_pf_define_block(uint16_t port_id, uint16_t vf, uint32_t block_i
 /**
  * PF: set a block's contents, whatever the VF's rights.
  *
+ * @param port_id  a net_vfbc_pf port
+ * @param vf       VF index, below the PF's num_vfs
+ * @param block_id block to set
+ * @param buf      new contents, @p len bytes; may be NULL when @p len is 0
+ * @param len      new length of the block; 0 empties it
  * @return 0; or -ENOTSUP, -EINVAL (bad VF, NULL buffer with len > 0), -ENOENT,
  *   -EMSGSIZE (longer than the capacity).
  */
@@ -160,6 +184,11 @@ int rte_pmd_vfbc_pf_set_block(uint16_t port_id, uint16_t vf, uint32_t block_id,
 /**
  * PF: copy a block out.
  *
+ * @param port_id  a net_vfbc_pf port
+ * @param vf       VF index, below the PF's num_vfs
+ * @param block_id block to copy
+ * @param buf      destination, @p len bytes
+ * @param len      size of @p buf, at least 1
  * @return bytes copied, min(len, block length); or -ENOTSUP, -EINVAL (bad VF,
  *   NULL buffer, len 0), -ENOENT.
  */
@@ -171,6 +200,9 @@ int rte_pmd_vfbc_pf_get_block(uint16_t port_id, uint16_t vf, uint32_t block_id, 
  * PF: invalidate blocks of a VF (bit n: block ID n). The VF fetches the
  * coalesced mask with rte_pmd_vfbc_vf_get_invalidated().
  *
+ * @param port_id    a net_vfbc_pf port
+ * @param vf         VF index, below the PF's num_vfs
+ * @param block_mask blocks to invalidate, not 0
  * @return 0; or -ENOTSUP, -EINVAL (bad VF, empty mask).
  */
 __rte_experimental
@@ -180,6 +212,8 @@ int rte_pmd_vfbc_pf_invalidate(uint16_t port_id, uint16_t vf, uint64_t block_mas
  * PF: the rte_service that serves the VF mailboxes, for applications that
  * map services to lcores themselves.
  *
+ * @param port_id  a net_vfbc_pf port
+ * @param[out] service_id ID of the PF's mailbox service
  * @return 0; or -ENOTSUP, -EINVAL (NULL id).
  */
 __rte_experimental
@@ -188,10 +222,77 @@ int rte_pmd_vfbc_pf_get_service_id(uint16_t port_id, uint32_t *service_id);
 /**
  * PF: number of VFs of a PF port.
  *
+ * @param port_id  a net_vfbc_pf port
  * @return num_vfs (1..RTE_PMD_VFBC_MAX_VFS); or -ENOTSUP.
  */
 __rte_experimental
 int rte_pmd_vfbc_pf_get_num_vfs(uint16_t port_id);
+
+/** Largest capacity of a block: the upper bound of the max_block_size devarg. */
+#define RTE_PMD_VFBC_MAX_BLOCK_SIZE (1u << 20)
+
+/** A VF's block, as rte_pmd_vfbc_pf_get_block_info() describes it. */
+struct rte_pmd_vfbc_block_info {
+	uint32_t block_id; /**< block ID */
+	uint32_t capacity; /**< bytes the block can hold */
+	uint32_t len;      /**< bytes it holds now */
+	uint32_t flags;    /**< RTE_PMD_VFBC_BLOCK_VF_READ | RTE_PMD_VFBC_BLOCK_VF_WRITE */
+	uint64_t version;  /**< bumped on every change of the contents */
+};
+
+/**
+ * PF: describe one block of a VF, by its position in block ID order: calling
+ * it with @p index 0, 1, ... until -ENOENT lists every block. Blocks are
+ * never removed, so a listing misses only blocks defined while it runs.
+ *
+ * @param port_id a net_vfbc_pf port
+ * @param vf    VF index, below the PF's num_vfs
+ * @param index position of the block, from 0
+ * @param[out] info the block's description
+ * @return 0; or -ENOTSUP (not a vfbc PF port), -EINVAL (bad VF, NULL @p info),
+ *   -ENOENT (@p index is past the last block).
+ */
+__rte_experimental
+int rte_pmd_vfbc_pf_get_block_info(uint16_t port_id, uint16_t vf, uint32_t index,
+		struct rte_pmd_vfbc_block_info *info);
+
+/**
+ * State and counters of a VF's mailbox, as the PF serves it. The error
+ * counters split completions by the status the VF got.
+ */
+struct rte_pmd_vfbc_vf_stats {
+	uint32_t nb_blocks;     /**< blocks defined for the VF */
+	uint32_t next_seq;      /**< sequence number of the next request the PF accepts */
+	uint16_t proto_version; /**< protocol version agreed at attach, 0 if none */
+	uint8_t attached;       /**< 1 once a VF attached with a common protocol version */
+	uint64_t inval_pending; /**< invalidated blocks the VF has not fetched yet */
+	uint64_t attaches;      /**< attach requests served */
+	uint64_t requests;      /**< requests taken from the mailbox */
+	uint64_t reads;         /**< well-formed read requests among them */
+	uint64_t writes;        /**< well-formed write requests among them */
+	uint64_t completions;   /**< requests completed, whatever their status */
+	uint64_t wakeups;       /**< doorbells rung for VF threads sleeping on a completion */
+	uint64_t ok;            /**< completions with success */
+	uint64_t err_noent;     /**< -ENOENT: no such block */
+	uint64_t err_access;    /**< -EACCES: the VF lacks the right */
+	uint64_t err_denied;    /**< -EACCES: the PF application denied the request */
+	uint64_t err_msgsize;   /**< -EMSGSIZE: over the capacity or the mailbox slot */
+	uint64_t err_inval;     /**< -EINVAL: malformed request */
+	uint64_t err_proto;     /**< -EPROTO: protocol error */
+};
+
+/**
+ * PF: state and counters of a VF's mailbox. The PF's service updates them
+ * while this runs: each counter is exact, the set is not one snapshot.
+ *
+ * @param port_id a net_vfbc_pf port
+ * @param vf    VF index, below the PF's num_vfs
+ * @param[out] stats filled in
+ * @return 0; or -ENOTSUP (not a vfbc PF port), -EINVAL (bad VF, NULL @p stats).
+ */
+__rte_experimental
+int rte_pmd_vfbc_pf_get_vf_stats(uint16_t port_id, uint16_t vf,
+		struct rte_pmd_vfbc_vf_stats *stats);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 
 #include "rte_pmd_vfbc.h"
 #include "vfbc_pf.h"
+#include "vfbc_xstats.h"
 
 static int vfbc_pf_dev_close(struct rte_eth_dev *dev);
 
@@ -50,6 +51,12 @@ static const struct eth_dev_ops vfbc_pf_ops = {
 	.tx_queue_setup = vfbc_ethdev_tx_queue_setup,
 	.rx_queue_release = vfbc_ethdev_rx_queue_release,
 	.tx_queue_release = vfbc_ethdev_tx_queue_release,
+	.xstats_get = vfbc_xstats_get,
+	.xstats_get_names = vfbc_xstats_get_names,
+	.xstats_get_by_id = vfbc_xstats_get_by_id,
+	.xstats_get_names_by_id = vfbc_xstats_get_names_by_id,
+	.xstats_reset = vfbc_xstats_reset,
+	.eth_dev_priv_dump = vfbc_pf_priv_dump,
 };
 
 struct vfbc_pf *

@@ -50,6 +50,8 @@ struct vfbc_pf_vf {
 	struct vfbc_region region;
 	struct vfbc_store store;
 	struct vfbc_pf_mbox mbox;
+	/** mbox.stats at the last xstats reset, which reads subtract. */
+	struct vfbc_pf_mbox_stats xstats_base;
 };
 
 /** Private data of a PF port. */

@@ -30,6 +30,8 @@ struct vfbc_vf {
 	uint64_t timeout_ns;
 	struct vfbc_region region;
 	struct vfbc_vf_mbox mbox;
+	/** mbox.stats at the last xstats reset, which reads subtract. */
+	struct vfbc_vf_mbox_stats xstats_base;
 	pthread_t monitor;
 	bool monitor_running;
 	bool closed;
