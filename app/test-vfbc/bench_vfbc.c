@@ -10,6 +10,8 @@
  *   throughput: reads kept in flight with post/poll (pipelined); baseline:
  *               the same pipeline of requests echoed through two rte_rings.
  *
+ * Baseline and vfbc measurements alternate in rounds on the same lcores.
+ *
  * Usage: vfbc-bench <EAL args with 2 lcores> -- [-n iterations] [-d depth] [-t seconds]
  * Targets (reported, never asserted): p50 <= 1.5x and p99 <= 3x the baseline;
  * >= 5 M reads/s pipelined.
@@ -36,7 +38,8 @@
 
 #define BENCH_BLOCK_ID 0x42
 #define BENCH_BLOCK_LEN 64
-#define BENCH_WARMUP 20000
+#define BENCH_WARMUP 5000
+#define BENCH_ROUNDS 10
 #define BENCH_RING_SIZE 1024
 #define BENCH_RING_BURST 32
 
@@ -182,13 +185,12 @@ port_of(const char *name)
 	return rte_eth_dev_get_port_by_name(name, &port) == 0 ? port : -1;
 }
 
-/* A PF whose service runs on @p lcore, alone, and one VF of it. */
+/* A PF whose service the benchmark runs itself (poll=service), and one VF. */
 static int
-setup_ports(unsigned int lcore, unsigned int depth, const char *dir, int *pf, int *vf)
+setup_ports(unsigned int depth, const char *dir, int *pf, int *vf, uint32_t *sid)
 {
 	char args[512];
 	uint8_t block[BENCH_BLOCK_LEN];
-	uint32_t sid;
 
 	snprintf(args, sizeof(args), "num_vfs=1,poll=service,mbox_depth=%u,region_dir=%s",
 			depth, dir);
@@ -200,11 +202,7 @@ setup_ports(unsigned int lcore, unsigned int depth, const char *dir, int *pf, in
 		return -1;
 	memset(block, 0xab, sizeof(block));
 	rte_pmd_vfbc_pf_set_block(*pf, 0, BENCH_BLOCK_ID, block, sizeof(block));
-	if (rte_pmd_vfbc_pf_get_service_id(*pf, &sid) != 0 ||
-			rte_service_lcore_add(lcore) != 0 ||
-			rte_service_map_lcore_set(sid, lcore, 1) != 0 ||
-			rte_service_runstate_set(sid, 1) != 0 ||
-			rte_service_lcore_start(lcore) != 0)
+	if (rte_pmd_vfbc_pf_get_service_id(*pf, sid) != 0)
 		return -1;
 	snprintf(args, sizeof(args), "pf=net_vfbc_pf_bench,vf=0,timeout_ms=5000,region_dir=%s",
 			dir);
@@ -212,6 +210,31 @@ setup_ports(unsigned int lcore, unsigned int depth, const char *dir, int *pf, in
 		return -1;
 	*vf = port_of("net_vfbc_vf_bench");
 	return 0;
+}
+
+/* Make @p lcore a service lcore running the PF's service, alone. */
+static int
+service_lcore_on(unsigned int lcore, uint32_t sid)
+{
+	if (rte_service_lcore_add(lcore) != 0 ||
+			rte_service_map_lcore_set(sid, lcore, 1) != 0 ||
+			rte_service_runstate_set(sid, 1) != 0 ||
+			rte_service_lcore_start(lcore) != 0)
+		return -1;
+	return 0;
+}
+
+/* Hand @p lcore back to plain worker use, for the next baseline round. */
+static int
+service_lcore_off(unsigned int lcore, uint32_t sid)
+{
+	rte_service_runstate_set(sid, 0);
+	while (rte_service_may_be_active(sid) == 1)
+		rte_pause();
+	if (rte_service_lcore_stop(lcore) != 0)
+		return -1;
+	rte_eal_wait_lcore(lcore);
+	return rte_service_lcore_del(lcore);
 }
 
 static int
@@ -311,45 +334,124 @@ verdict(bool met)
 	return met ? "met" : "MISSED";
 }
 
+/* p50 ratio of each round, reported as min / median / max. */
+struct round_ratios {
+	double r[BENCH_ROUNDS];
+	unsigned int n;
+};
+
 static int
-run(const struct bench_opts *o, unsigned int worker, const char *dir)
+cmp_double(const void *a, const void *b)
 {
-	uint64_t *samples = calloc(o->iterations, sizeof(*samples));
-	struct percentiles base, rtt;
-	double base_ops, vfbc_ops;
-	int pf, vf;
+	double x = *(const double *)a, y = *(const double *)b;
 
-	if (samples == NULL)
-		return -1;
-	measure_pingpong(worker, o->iterations, samples);
-	base = percentiles_of(samples, o->iterations);
-	base_ops = measure_ring_pipeline(worker, o->depth, o->seconds);
+	return x < y ? -1 : x > y;
+}
 
-	if (setup_ports(worker, o->depth, dir, &pf, &vf) != 0 ||
-			measure_read_rtt(vf, o->iterations, samples) != 0) {
-		fprintf(stderr, "vfbc-bench: cannot set up or read through vfbc ports\n");
-		return -1;
+/*
+ * Alternate baseline and vfbc rounds on the same lcores: a VM's vCPUs may be
+ * moved between physical cores during a run, and both measurements must see
+ * the same conditions.
+ */
+static int
+measure_latency(const struct bench_opts *o, unsigned int worker, int vf, uint32_t sid,
+		struct percentiles *base, struct percentiles *rtt, struct round_ratios *rr)
+{
+	unsigned int per = o->iterations / BENCH_ROUNDS, r;
+	uint64_t *b = calloc(per * BENCH_ROUNDS, sizeof(*b));
+	uint64_t *v = calloc(per * BENCH_ROUNDS, sizeof(*v));
+	uint64_t *tmp = calloc(per, sizeof(*tmp));
+	int ret = -1;
+
+	if (b == NULL || v == NULL || tmp == NULL)
+		goto out;
+	for (r = 0; r < BENCH_ROUNDS; r++) {
+		uint64_t *br = b + r * per, *vr = v + r * per;
+
+		measure_pingpong(worker, per, br);
+		if (service_lcore_on(worker, sid) != 0 || measure_read_rtt(vf, per, vr) != 0 ||
+				service_lcore_off(worker, sid) != 0)
+			goto out;
+		memcpy(tmp, vr, per * sizeof(*tmp));
+		rr->r[r] = percentiles_of(tmp, per).p50;
+		memcpy(tmp, br, per * sizeof(*tmp));
+		rr->r[r] /= percentiles_of(tmp, per).p50;
 	}
-	rtt = percentiles_of(samples, o->iterations);
-	vfbc_ops = measure_read_pipeline(vf, o->depth, o->seconds);
-	free(samples);
-	if (vfbc_ops < 0)
-		return -1;
+	rr->n = BENCH_ROUNDS;
+	qsort(rr->r, rr->n, sizeof(rr->r[0]), cmp_double);
+	*base = percentiles_of(b, per * BENCH_ROUNDS);
+	*rtt = percentiles_of(v, per * BENCH_ROUNDS);
+	ret = 0;
+out:
+	free(b);
+	free(v);
+	free(tmp);
+	return ret;
+}
 
-	printf("latency: %u round trips, VF on lcore %u, PF service on lcore %u (ns)\n",
-			o->iterations, rte_lcore_id(), worker);
+/* Alternating rounds as well. @return 0, with the rates in ops/s. */
+static int
+measure_throughput(const struct bench_opts *o, unsigned int worker, int vf, uint32_t sid,
+		double *base_ops, double *vfbc_ops)
+{
+	double slice = o->seconds / BENCH_ROUNDS, ops;
+	unsigned int r;
+
+	*base_ops = 0;
+	*vfbc_ops = 0;
+	for (r = 0; r < BENCH_ROUNDS; r++) {
+		*base_ops += measure_ring_pipeline(worker, o->depth, slice) / BENCH_ROUNDS;
+		if (service_lcore_on(worker, sid) != 0)
+			return -1;
+		ops = measure_read_pipeline(vf, o->depth, slice);
+		if (service_lcore_off(worker, sid) != 0 || ops < 0)
+			return -1;
+		*vfbc_ops += ops / BENCH_ROUNDS;
+	}
+	return 0;
+}
+
+static void
+report(const struct bench_opts *o, unsigned int worker, const struct percentiles *base,
+		const struct percentiles *rtt, const struct round_ratios *rr, double base_ops,
+		double vfbc_ops)
+{
+	printf("latency: %u round trips in %u alternating rounds, VF on lcore %u, "
+			"PF service on lcore %u (ns)\n", o->iterations, BENCH_ROUNDS,
+			rte_lcore_id(), worker);
 	printf("  %-26s %9s %9s %9s %9s\n", "", "p50", "p90", "p99", "p99.9");
-	print_row("baseline cache-line RTT", &base);
-	print_row("vfbc 64-byte block read", &rtt);
-	printf("  %-26s %8.2fx %8.2fx %8.2fx %8.2fx\n", "ratio", rtt.p50 / base.p50,
-			rtt.p90 / base.p90, rtt.p99 / base.p99, rtt.p999 / base.p999);
-	printf("throughput: depth %u, %.1f s each\n", o->depth, o->seconds);
+	print_row("baseline cache-line RTT", base);
+	print_row("vfbc 64-byte block read", rtt);
+	printf("  %-26s %8.2fx %8.2fx %8.2fx %8.2fx\n", "ratio", rtt->p50 / base->p50,
+			rtt->p90 / base->p90, rtt->p99 / base->p99, rtt->p999 / base->p999);
+	printf("  %-26s min %.2fx, median %.2fx, max %.2fx\n", "p50 ratio per round",
+			rr->r[0], rr->r[rr->n / 2], rr->r[rr->n - 1]);
+	printf("throughput: depth %u, %.1f s each in %u alternating rounds\n", o->depth,
+			o->seconds, BENCH_ROUNDS);
 	printf("  %-26s %9.2f Mops/s\n", "baseline ring echo", base_ops / 1e6);
 	printf("  %-26s %9.2f Mops/s\n", "vfbc pipelined reads", vfbc_ops / 1e6);
 	printf("  %-26s %8.2fx\n", "ratio", vfbc_ops / base_ops);
 	printf("targets: p50 <= 1.5x baseline: %s; p99 <= 3x baseline: %s; "
-			">= 5 Mops/s: %s\n", verdict(rtt.p50 <= 1.5 * base.p50),
-			verdict(rtt.p99 <= 3 * base.p99), verdict(vfbc_ops >= 5e6));
+			">= 5 Mops/s: %s\n", verdict(rtt->p50 <= 1.5 * base->p50),
+			verdict(rtt->p99 <= 3 * base->p99), verdict(vfbc_ops >= 5e6));
+}
+
+static int
+run(const struct bench_opts *o, unsigned int worker, const char *dir)
+{
+	struct percentiles base, rtt;
+	struct round_ratios rr;
+	double base_ops, vfbc_ops;
+	uint32_t sid;
+	int pf, vf;
+
+	if (setup_ports(o->depth, dir, &pf, &vf, &sid) != 0 ||
+			measure_latency(o, worker, vf, sid, &base, &rtt, &rr) != 0 ||
+			measure_throughput(o, worker, vf, sid, &base_ops, &vfbc_ops) != 0) {
+		fprintf(stderr, "vfbc-bench: cannot set up or read through vfbc ports\n");
+		return -1;
+	}
+	report(o, worker, &base, &rtt, &rr, base_ops, vfbc_ops);
 	rte_eth_dev_close(vf);
 	rte_eth_dev_close(pf);
 	return 0;
