@@ -757,7 +757,7 @@ errors_body(struct scn *s)
 static int
 test_error_contract(void)
 {
-	return scn_run("err", "num_vfs=2,max_blocks=4,max_block_size=256", 1, LONG_MS,
+	return scn_run("err", "num_vfs=2,max_blocks=6,max_block_size=256", 1, LONG_MS,
 			errors_body);
 }
 
@@ -1296,6 +1296,7 @@ struct vf_call {
 	int ret;
 	bool done;
 	uint64_t end_ms;
+	struct rte_mempool *start_pool; /**< set: start the port instead of a call */
 };
 
 static void *
@@ -1303,7 +1304,9 @@ vf_call_run(void *arg)
 {
 	struct vf_call *c = arg;
 
-	if (c->write)
+	if (c->start_pool != NULL)
+		c->ret = port_start(c->port, c->start_pool);
+	else if (c->write)
 		c->ret = rte_pmd_vfbc_vf_write_block(c->port, c->block, c->buf, c->len);
 	else
 		c->ret = rte_pmd_vfbc_vf_read_block(c->port, c->block, c->buf, c->len);
@@ -1462,11 +1465,16 @@ pf_stop_checks(struct scn *s, struct rte_mempool *mp)
 	uint16_t vf = s->vf_port[0];
 	char args[ARGS_LEN];
 	uint8_t buf[8] = { 0 };
-	uint32_t token, pending;
+	struct vf_call start = { .port = vf, .start_pool = mp };
+	uint32_t token, pending, id;
 	uint64_t mask;
 
-	if (port_start(vf, mp) != 0)
+	/* Configure and start read the well-known blocks: serve them meanwhile. */
+	VT_EQ(rte_pmd_vfbc_pf_get_service_id(s->pf_port, &id), 0);
+	VT_EQ(rte_service_runstate_set(id, 1), 0);
+	if (serve_until_done(id, &start) != 0)
 		return -1;
+	VT_EQ(start.ret, 0);
 	VT_EQ(link_status(vf), RTE_ETH_LINK_UP);
 	if (attach_and_post(s, &pending) != 0 || close_pf_under_call(s, &c) != 0)
 		return -1;
@@ -2667,12 +2675,17 @@ xstats_requests(struct scn *s)
 	return watch_stop();
 }
 
+/* Starting VF 1's port reads its two well-known blocks at configure and at
+ * start: 4 reads on top of the 9 requests of xstats_requests().
+ */
+#define WK_READS_AT_START 4
+
 static const struct xstat_want xstats_after_requests[] = {
 	{ "vf1_mbox_attaches", 1 },
-	{ "vf1_mbox_requests", 9 },
-	{ "vf1_mbox_reads", 4 },
+	{ "vf1_mbox_requests", 9 + WK_READS_AT_START },
+	{ "vf1_mbox_reads", 4 + WK_READS_AT_START },
 	{ "vf1_mbox_writes", 5 },
-	{ "vf1_mbox_completions", 9 },
+	{ "vf1_mbox_completions", 9 + WK_READS_AT_START },
 	{ "vf1_mbox_errors", 4 },
 	{ "vf1_mbox_not_found_errors", 1 },
 	{ "vf1_mbox_access_denied_errors", 1 },
@@ -2686,10 +2699,10 @@ static const struct xstat_want xstats_after_requests[] = {
 	{ "vf0_mbox_writes", 0 },
 	{ "vf0_mbox_errors", 0 },
 	{ "mbox_attaches", 2 },
-	{ "mbox_requests", 10 },
-	{ "mbox_reads", 5 },
+	{ "mbox_requests", 10 + WK_READS_AT_START },
+	{ "mbox_reads", 5 + WK_READS_AT_START },
 	{ "mbox_writes", 5 },
-	{ "mbox_completions", 10 },
+	{ "mbox_completions", 10 + WK_READS_AT_START },
 	{ "mbox_errors", 4 },
 	{ "mbox_not_found_errors", 1 },
 	{ "mbox_access_denied_errors", 1 },
@@ -2700,8 +2713,8 @@ static const struct xstat_want xstats_after_requests[] = {
 };
 
 static const struct xstat_want vf1_after_requests[] = {
-	{ "mbox_requests", 9 },
-	{ "mbox_completions", 9 },
+	{ "mbox_requests", 9 + WK_READS_AT_START },
+	{ "mbox_completions", 9 + WK_READS_AT_START },
 	{ "mbox_errors", 4 },
 	{ "mbox_timeouts", 0 },
 	{ "rx_ring_dropped_packets", 0 },
@@ -2837,6 +2850,148 @@ test_xstats_vf_attach_timeout(void)
 			xstats_attach_timeout_body);
 }
 
+/* ------------------------------------------------------ well-known blocks */
+
+#define WK_VF0_MAC "02:aa:bb:cc:dd:ee"
+
+static int
+vport_get(uint16_t pf, uint16_t vf, struct rte_pmd_vfbc_vport_block *vb)
+{
+	VT_EQ(rte_pmd_vfbc_pf_get_block(pf, vf, RTE_PMD_VFBC_BLOCK_ID_VPORT, vb, sizeof(*vb)),
+			sizeof(*vb));
+	return 0;
+}
+
+/* The VF port's MAC address is its MAC block: vf_mac= for VF 0, the PF's
+ * stable default for VF 1.
+ */
+static int
+wk_mac_follows_block(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_pmd_vfbc_mac_block mb;
+	struct rte_ether_addr want, got;
+
+	VT_EQ(rte_ether_unformat_addr(WK_VF0_MAC, &want), 0);
+	if (port_start(s->vf_port[0], mp) != 0 || port_start(s->vf_port[1], mp) != 0)
+		return -1;
+	VT_EQ(rte_eth_macaddr_get(s->vf_port[0], &got), 0);
+	VT_CHECK(rte_is_same_ether_addr(&got, &want), "VF 0 MAC is not vf_mac=");
+	VT_EQ(rte_pmd_vfbc_pf_get_block(s->pf_port, 1, RTE_PMD_VFBC_BLOCK_ID_MAC, &mb,
+			sizeof(mb)), sizeof(mb));
+	VT_EQ(rte_eth_macaddr_get(s->vf_port[1], &got), 0);
+	VT_CHECK(memcmp(got.addr_bytes, mb.addr, sizeof(mb.addr)) == 0, "VF 1 MAC != block");
+	VT_CHECK(rte_is_valid_assigned_ether_addr(&got) && !rte_is_same_ether_addr(&got, &want),
+			"VF 1 has no default of its own");
+	return 0;
+}
+
+/* The PF changes VF 0's VPort block; the port follows at its next start. */
+static int
+wk_vport_follows_block(struct scn *s)
+{
+	struct rte_pmd_vfbc_vport_block vb;
+	struct rte_eth_dev_info info;
+	struct rte_eth_link link;
+	uint16_t mtu;
+
+	if (vport_get(s->pf_port, 0, &vb) != 0)
+		return -1;
+	VT_EQ(vb.version, RTE_PMD_VFBC_VPORT_VERSION);
+	VT_EQ(vb.mtu, RTE_ETHER_MTU);
+	VT_EQ(vb.link_up, 1);
+	vb.mtu = 4000;
+	vb.max_mtu = 5000;
+	vb.link_up = 0;
+	VT_EQ(rte_pmd_vfbc_pf_set_block(s->pf_port, 0, RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb,
+			sizeof(vb)), 0);
+	VT_EQ(rte_eth_dev_stop(s->vf_port[0]), 0);
+	VT_EQ(rte_eth_dev_start(s->vf_port[0]), 0);
+	VT_EQ(rte_eth_dev_get_mtu(s->vf_port[0], &mtu), 0);
+	VT_EQ(mtu, 4000);
+	VT_EQ(rte_eth_dev_info_get(s->vf_port[0], &info), 0);
+	VT_EQ(info.max_mtu, 5000);
+	VT_EQ(rte_eth_link_get_nowait(s->vf_port[0], &link), 0);
+	VT_EQ(link.link_status, RTE_ETH_LINK_DOWN);
+	/* VF 1 was left alone. */
+	VT_EQ(rte_eth_link_get_nowait(s->vf_port[1], &link), 0);
+	VT_EQ(link.link_status, RTE_ETH_LINK_UP);
+	return 0;
+}
+
+/* The VF's MTU and MAC settings are block writes the PF may deny. */
+static int
+wk_vf_sets_through_backchannel(struct scn *s)
+{
+	struct rte_pmd_vfbc_mac_block mb;
+	struct rte_pmd_vfbc_vport_block vb;
+	struct rte_ether_addr mac, got;
+
+	VT_EQ(rte_eth_dev_set_mtu(s->vf_port[0], 5001), -EINVAL);
+	VT_EQ(rte_eth_dev_set_mtu(s->vf_port[0], 3000), 0);
+	if (vport_get(s->pf_port, 0, &vb) != 0)
+		return -1;
+	VT_EQ(vb.mtu, 3000);
+	VT_EQ(vb.max_mtu, 5000); /* the rest of the block is the PF's, untouched */
+	VT_EQ(rte_ether_unformat_addr("02:11:22:33:44:55", &mac), 0);
+	VT_EQ(rte_eth_dev_default_mac_addr_set(s->vf_port[0], &mac), 0);
+	VT_EQ(rte_pmd_vfbc_pf_get_block(s->pf_port, 0, RTE_PMD_VFBC_BLOCK_ID_MAC, &mb,
+			sizeof(mb)), sizeof(mb));
+	VT_CHECK(memcmp(mb.addr, mac.addr_bytes, sizeof(mb.addr)) == 0, "MAC block not written");
+	if (watch_start(s->pf_port, RTE_PMD_VFBC_BLOCK_ID_MAC, RTE_PMD_VFBC_MB_OP_WRITE) != 0)
+		return -1;
+	VT_EQ(rte_ether_unformat_addr("02:66:77:88:99:aa", &got), 0);
+	VT_EQ(rte_eth_dev_default_mac_addr_set(s->vf_port[0], &got), -EACCES);
+	VT_EQ(rte_eth_macaddr_get(s->vf_port[0], &got), 0);
+	VT_CHECK(rte_is_same_ether_addr(&got, &mac), "a denied MAC was applied");
+	return watch_stop();
+}
+
+/* A block the VF cannot make sense of leaves the port as it was. */
+static int
+wk_bad_vport_ignored(struct scn *s)
+{
+	struct rte_pmd_vfbc_vport_block vb;
+	uint16_t mtu;
+
+	if (vport_get(s->pf_port, 1, &vb) != 0)
+		return -1;
+	vb.version = 7;
+	vb.mtu = 6000;
+	VT_EQ(rte_pmd_vfbc_pf_set_block(s->pf_port, 1, RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb,
+			sizeof(vb)), 0);
+	VT_EQ(rte_eth_dev_stop(s->vf_port[1]), 0);
+	VT_EQ(rte_eth_dev_start(s->vf_port[1]), 0);
+	VT_EQ(rte_eth_dev_get_mtu(s->vf_port[1], &mtu), 0);
+	VT_EQ(mtu, RTE_ETHER_MTU);
+	return 0;
+}
+
+static int
+test_wellknown_blocks(void)
+{
+	struct rte_mempool *mp = pool_create("wk_pool");
+	struct scn s;
+	int ret;
+
+	if (mp == NULL)
+		return -1;
+	ret = scn_open(&s, "wkb", "num_vfs=2,vf_mac=0/" WK_VF0_MAC, 2, LONG_MS);
+	if (ret == 0) {
+		ret = wk_mac_follows_block(&s, mp);
+		if (ret == 0)
+			ret = wk_vport_follows_block(&s);
+		if (ret == 0)
+			ret = wk_vf_sets_through_backchannel(&s);
+		if (ret == 0)
+			ret = wk_bad_vport_ignored(&s);
+		if (watch_stop() != 0)
+			ret = -1;
+		ret = scn_close(&s, ret);
+	}
+	rte_mempool_free(mp);
+	return ret;
+}
+
 /* ------------------------------------------------------------- 16. priv dump */
 
 /* What rte_eth_dev_priv_dump() prints for @p port, in a malloc'ed string. */
@@ -2879,7 +3034,7 @@ pf_dump_checks(struct scn *s)
 	const char *want[] = {
 		"  num_vfs: 2\n", rdir, "  mbox_depth: 64\n", "  max_block_size: 4096\n",
 		"  poll: auto\n", svc, "  control_thread: running\n", "  vf1:\n", region,
-		"    attached: yes\n", "    proto_version: 1\n", "    blocks: 2\n",
+		"    attached: yes\n", "    proto_version: 1\n", "    blocks: 4\n",
 	};
 	char *text = priv_dump(s->pf_port);
 	uint32_t id;
@@ -3031,11 +3186,11 @@ tel_answers(int fd, char *out, struct scn *s)
 	char cmd[64], pfs[32], rdir[PATH_MAX + 32];
 	const char *pf_want[] = {
 		"\"num_vfs\":2", rdir, "\"poll\":\"auto\"", "\"control_thread\":1",
-		"\"vf_attached\":[1,1]", "\"vf_blocks\":[2,2]", "\"vf_mbox_requests\":[1,2]",
+		"\"vf_attached\":[1,1]", "\"vf_blocks\":[4,4]", "\"vf_mbox_requests\":[1,2]",
 		"\"vf_mbox_errors\":[1,0]",
 	};
 	const char *vf_want[] = {
-		"\"vf\":1", "\"attached\":1", "\"pf_state\":\"ready\"", "\"nb_blocks\":2",
+		"\"vf\":1", "\"attached\":1", "\"pf_state\":\"ready\"", "\"nb_blocks\":4",
 		"\"mbox_writes\":1", "\"mbox_requests\":2",
 		"\"0x10\":{\"id\":16,\"capacity\":64,\"length\":5,\"rights\":\"rw\"",
 		"\"0x11\":{\"id\":17,\"capacity\":8,\"length\":0,\"rights\":\"r\"",
@@ -3108,6 +3263,7 @@ static const struct vt_case cases[] = {
 	{ "xstats_counters", test_xstats_counters },
 	{ "xstats_vf_timeout", test_xstats_vf_timeout },
 	{ "xstats_vf_attach_timeout", test_xstats_vf_attach_timeout },
+	{ "wellknown_blocks", test_wellknown_blocks },
 	{ "priv_dump", test_priv_dump },
 	{ "telemetry", test_telemetry },
 };

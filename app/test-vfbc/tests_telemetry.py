@@ -15,6 +15,9 @@ from tests_testpmd import APP_ARGS, eal, vdevs
 TELEMETRY = "/usr/bin/dpdk-telemetry.py"
 WAIT_S = 5.0
 PF_BLOCKS = ",block=0x10:64:rw,block=0x11:8:r"
+# A vfbc-agent VF starts its port: configure and start each read the two
+# well-known blocks.
+AGENT_START_READS = 4
 
 
 def telemetry(prefix, *commands):
@@ -115,28 +118,36 @@ def test_telemetry_commands(ctx):
         pfs, vf0, blocks = telemetry(pmd.prefix, "/vfbc/pfs", "/vfbc/vf_info,%d,0" % pf,
                                      "/vfbc/vf_info,%d,1" % pf)
         assert pfs == [pf], pfs
+        # testpmd's VF 0 port read its well-known blocks when it was configured
+        # and started: the PF counts exactly what the VF port counts.
+        vf0_requests = xstats(pmd.tp, pmd.vf_port)["mbox_requests"]
+        assert vf0_requests >= 4, vf0_requests
         for key, value in (("name", pmd.pf), ("port_id", pf), ("num_vfs", 2),
                            ("region_dir", pmd.regions), ("poll", "auto"),
                            ("control_thread", 1), ("max_block_size", 4096),
-                           ("vf_attached", [1, 0]), ("vf_blocks", [2, 2]),
-                           ("vf_mbox_requests", [0, 0])):
+                           ("vf_attached", [1, 0]), ("vf_blocks", [4, 4]),
+                           ("vf_mbox_requests", [vf0_requests, 0])):
             assert info.get(key) == value, (key, info)
         assert vf0["attached"] == 1 and vf0["pf_state"] == "ready", vf0
         assert vf0["region"] == "%s/vfbc.%s.vf0" % (pmd.regions, pmd.pf), vf0
-        assert blocks["attached"] == 0 and blocks["nb_blocks"] == 2, blocks
+        assert blocks["attached"] == 0 and blocks["nb_blocks"] == 4, blocks
         assert blocks["blocks"] == {
             "0x10": {"id": 16, "capacity": 64, "length": 0, "rights": "rw", "version": 0},
             "0x11": {"id": 17, "capacity": 8, "length": 0, "rights": "r", "version": 0},
+            # the well-known MAC and VPort blocks, set once at probe
+            "0x3e": {"id": 62, "capacity": 8, "length": 8, "rights": "rw", "version": 1},
+            "0x3f": {"id": 63, "capacity": 16, "length": 16, "rights": "rw", "version": 1},
         }, blocks
 
         vf1_requests(ctx, pmd)
         vf1, info = telemetry(pmd.prefix, "/vfbc/vf_info,%d,1" % pf, "/vfbc/pf_info,%d" % pf)
         assert vf1["blocks"]["0x10"]["length"] == 2, vf1
-        for key, value in (("mbox_attaches", 1), ("mbox_requests", 4), ("mbox_reads", 2),
+        for key, value in (("mbox_attaches", 1), ("mbox_requests", 4 + AGENT_START_READS),
+                           ("mbox_reads", 2 + AGENT_START_READS),
                            ("mbox_writes", 2), ("mbox_errors", 2),
                            ("mbox_not_found_errors", 1), ("mbox_access_denied_errors", 1)):
             assert vf1[key] == value, (key, vf1)
-        assert info["vf_mbox_requests"] == [0, 4], info
+        assert info["vf_mbox_requests"] == [vf0_requests, 4 + AGENT_START_READS], info
         assert info["vf_mbox_errors"] == [0, 2], info
         rc, out = pmd.tp.quit()
     assert rc == 0, out
@@ -183,12 +194,19 @@ def test_testpmd_shows_xstats(ctx):
 
         vf1_requests(ctx, pmd)
         values = xstats(pmd.tp, pf)
-        for name, value in (("vf1_mbox_attaches", 1), ("vf1_mbox_requests", 4),
-                            ("vf1_mbox_completions", 4), ("vf1_mbox_reads", 2),
+        # VF 0's own requests (its well-known blocks at configure and start),
+        # as the VF port counts them.
+        vf0_requests = xstats(pmd.tp, pmd.vf_port)["mbox_requests"]
+        for name, value in (("vf1_mbox_attaches", 1),
+                            ("vf1_mbox_requests", 4 + AGENT_START_READS),
+                            ("vf1_mbox_completions", 4 + AGENT_START_READS),
+                            ("vf1_mbox_reads", 2 + AGENT_START_READS),
                             ("vf1_mbox_writes", 2), ("vf1_mbox_errors", 2),
                             ("vf1_mbox_not_found_errors", 1),
-                            ("vf1_mbox_access_denied_errors", 1), ("vf0_mbox_requests", 0),
-                            ("mbox_requests", 4), ("mbox_attaches", 2)):
+                            ("vf1_mbox_access_denied_errors", 1),
+                            ("vf0_mbox_requests", vf0_requests),
+                            ("mbox_requests", 4 + AGENT_START_READS + vf0_requests),
+                            ("mbox_attaches", 2)):
             assert values[name] == value, (name, values)
 
         # Until the datapath exists, a port drops all it is given to send.
@@ -215,11 +233,11 @@ def test_priv_dump_through_telemetry(ctx):
         for line in ("  num_vfs: 2", "  region_dir: %s" % pmd.regions, "  poll: auto",
                      "  control_thread: running", "  vf0:", "  vf1:",
                      "    region: %s/vfbc.%s.vf1" % (pmd.regions, pmd.pf),
-                     "    attached: yes", "    attached: no", "    blocks: 2"):
+                     "    attached: yes", "    attached: no", "    blocks: 4"):
             assert line + "\n" in pf_dump, (line, pf_dump)
-        # The VF port learns the PF's attach answer with its first request,
-        # and testpmd makes none.
-        for line in ("  pf: %s" % pmd.pf, "  vf: 0", "  attached: no", "  pf_state: ready",
+        # The VF port attached when testpmd configured it: it read its
+        # well-known blocks then.
+        for line in ("  pf: %s" % pmd.pf, "  vf: 0", "  attached: yes", "  pf_state: ready",
                      "  gone: no"):
             assert line + "\n" in vf_dump, (line, vf_dump)
         rc, out = pmd.tp.quit()

@@ -117,6 +117,11 @@ def test_bad_pf_devargs_are_refused_clearly(ctx):
         ("block=0x10", "invalid block=0x10: expected <id>:<capacity>[:r|w|rw|none]"),
         ("block=1:64:rx", "invalid block="),
         ("bogus=1", "valid keys are num_vfs, region_dir"),
+        ("vf_mac=5/02:00:00:00:00:05", "vf_mac for VF 5, but num_vfs=1"),
+        ("vf_mac=0/ff:ff:ff:ff:ff:ff", "invalid vf_mac=0/ff:ff:ff:ff:ff:ff: expected <vf>/"),
+        ("vf_mac=0-02:00:00:00:00:05", "invalid vf_mac=0-02:00:00:00:00:05"),
+        ("block=62:8", "block 0x3e is reserved for a well-known block"),
+        ("max_blocks=2,block=5:8", "1 block= devargs and 2 well-known blocks exceed max_blocks=2"),
     ]
     for arg, message in cases:
         pf = ctx.unique("net_vfbc_pf")
@@ -150,3 +155,16 @@ def test_pmdinfo_lists_drivers_and_devargs(ctx):
         assert key in drivers["net_vfbc_pf"], drivers
     for key in ("pf=", "vf=", "timeout_ms=", "region_dir="):
         assert key in drivers["net_vfbc_vf"], drivers
+
+
+def test_vf_mac_follows_its_block(ctx):
+    """vf_mac= sets VF 0's MAC block; the VF port shows it in testpmd."""
+    pf = ctx.unique("net_vfbc_pf")
+    args = eal(ctx, SERVICE_LCORES) + vdevs(pf, ctx.region_dir(),
+                                            ",vf_mac=0/02:12:34:56:78:9a")
+    with Testpmd(args, APP_ARGS) as tp:
+        out = tp.cmd("show port summary all")
+        vf = pf.replace("_pf", "_vf") + "_vf0"
+        assert re.search(r"^\d+\s+02:12:34:56:78:9A\s+%s\s" % vf, out, re.M), out
+        rc, out = tp.quit()
+    assert rc == 0, out

@@ -37,6 +37,41 @@ extern "C" {
 /** Largest number of VFs of one PF. */
 #define RTE_PMD_VFBC_MAX_VFS 256
 
+/**
+ * @name Well-known blocks
+ * Blocks the driver defines for every VF at probe, with VF read and write
+ * rights, at the top of the invalidate mask's range (IDs 0..61 stay free). The PF application may set them like any block; the VF port reads
+ * them when it is configured and started, and its MAC address, MTU limit and
+ * link status follow them. A VF's rte_eth_dev_default_mac_addr_set() and
+ * rte_eth_dev_set_mtu() write them through the backchannel, so the PF
+ * application may deny them (RTE_ETH_EVENT_VF_MBOX). Contents are in host byte
+ * order, except the MAC address bytes.
+ * @{
+ */
+/** Block ID of the VF's MAC address: struct rte_pmd_vfbc_mac_block. */
+#define RTE_PMD_VFBC_BLOCK_ID_MAC 62
+/** Block ID of the VF's VPort configuration: struct rte_pmd_vfbc_vport_block. */
+#define RTE_PMD_VFBC_BLOCK_ID_VPORT 63
+/** Version of struct rte_pmd_vfbc_vport_block this driver writes and reads. */
+#define RTE_PMD_VFBC_VPORT_VERSION 1
+
+/** Contents of the MAC address block. */
+struct rte_pmd_vfbc_mac_block {
+	uint8_t addr[6];     /**< unicast MAC address, network byte order */
+	uint8_t reserved[2]; /**< zero */
+};
+
+/** Contents of the VPort configuration block. */
+struct rte_pmd_vfbc_vport_block {
+	uint16_t version;  /**< RTE_PMD_VFBC_VPORT_VERSION */
+	uint16_t mtu;      /**< current MTU */
+	uint16_t max_mtu;  /**< largest MTU the VF may set */
+	uint16_t vlan_id;  /**< port VLAN, 0 for none */
+	uint8_t link_up;   /**< 1 if the VPort link is up */
+	uint8_t reserved[7]; /**< zero */
+};
+/** @} */
+
 /** Operation of a VF request reported by RTE_ETH_EVENT_VF_MBOX. */
 enum rte_pmd_vfbc_mb_op {
 	RTE_PMD_VFBC_MB_OP_READ = 1,  /**< the VF reads a block */

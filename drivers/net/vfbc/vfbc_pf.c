@@ -11,6 +11,7 @@
 
 #include "rte_pmd_vfbc.h"
 #include "vfbc_pf.h"
+#include "vfbc_wellknown.h"
 #include "vfbc_xstats.h"
 
 static int vfbc_pf_dev_close(struct rte_eth_dev *dev);
@@ -91,6 +92,24 @@ define_devarg_blocks(struct vfbc_pf *pf, struct vfbc_pf_vf *vf)
 	return 0;
 }
 
+/* The VF's MAC from vf_mac=, else a stable locally administered one. */
+static int
+define_wellknown_blocks(struct vfbc_pf *pf, uint16_t idx)
+{
+	struct rte_ether_addr mac;
+	int ret;
+
+	if (pf->params.vf_mac_set[idx])
+		mac = pf->params.vf_mac[idx];
+	else
+		vfbc_ethdev_make_mac(&mac, pf->dev->data->name, idx);
+	ret = vfbc_wk_define(&pf->vfs[idx].store, &mac, VFBC_MAX_MTU);
+	if (ret < 0)
+		VFBC_LOG(ERR, "%s: cannot define the well-known blocks of VF %u: %s",
+				pf->dev->data->name, idx, rte_strerror(-ret));
+	return ret;
+}
+
 static int
 vf_setup(struct vfbc_pf *pf, uint16_t idx, uint64_t generation)
 {
@@ -107,6 +126,8 @@ vf_setup(struct vfbc_pf *pf, uint16_t idx, uint64_t generation)
 	int ret;
 
 	ret = vfbc_store_init(&vf->store, pf->params.max_blocks, pf->params.max_block_size);
+	if (ret == 0)
+		ret = define_wellknown_blocks(pf, idx);
 	if (ret == 0)
 		ret = define_devarg_blocks(pf, vf);
 	if (ret < 0)
@@ -267,4 +288,5 @@ RTE_PMD_REGISTER_PARAM_STRING(VFBC_PF_DRIVER_NAME,
 	"mbox_burst=<int> "
 	"poll=auto|service|thread "
 	"notify_reads=0|1 "
-	"block=<id>:<capacity>[:r|w|rw|none]");
+	"block=<id>:<capacity>[:r|w|rw|none] "
+	"vf_mac=<vf>/<MAC address>");

@@ -11,6 +11,7 @@
 
 #include <rte_spinlock.h>
 
+#include "rte_pmd_vfbc.h"
 #include "vfbc_ethdev.h"
 #include "vfbc_mbox.h"
 
@@ -43,6 +44,8 @@ struct vfbc_pf_params {
 	char region_dir[PATH_MAX];
 	uint32_t nb_blocks;
 	struct vfbc_pf_block_def blocks[VFBC_PF_DEVARG_BLOCKS_MAX];
+	bool vf_mac_set[RTE_PMD_VFBC_MAX_VFS];
+	struct rte_ether_addr vf_mac[RTE_PMD_VFBC_MAX_VFS]; /**< from vf_mac= devargs */
 };
 
 /** The PF's view of one VF. */

@@ -9,6 +9,7 @@
 #include "rte_pmd_vfbc.h"
 #include "vfbc_devargs.h"
 #include "vfbc_pf.h"
+#include "vfbc_wellknown.h"
 
 #define VFBC_PF_ARG_NUM_VFS "num_vfs"
 #define VFBC_PF_ARG_REGION_DIR "region_dir"
@@ -19,6 +20,7 @@
 #define VFBC_PF_ARG_POLL "poll"
 #define VFBC_PF_ARG_NOTIFY_READS "notify_reads"
 #define VFBC_PF_ARG_BLOCK "block"
+#define VFBC_PF_ARG_VF_MAC "vf_mac"
 
 static const char *const vfbc_pf_keys[] = {
 	VFBC_PF_ARG_NUM_VFS,
@@ -30,6 +32,7 @@ static const char *const vfbc_pf_keys[] = {
 	VFBC_PF_ARG_POLL,
 	VFBC_PF_ARG_NOTIFY_READS,
 	VFBC_PF_ARG_BLOCK,
+	VFBC_PF_ARG_VF_MAC,
 	NULL,
 };
 
@@ -110,6 +113,29 @@ bad:
 	return -EINVAL;
 }
 
+/* vf_mac=<vf>/<xx:xx:xx:xx:xx:xx>: the VF's MAC block at probe. */
+static int
+parse_vf_mac(const char *key, const char *value, void *opaque)
+{
+	const struct pf_arg *a = opaque;
+	struct rte_ether_addr mac;
+	unsigned long vf;
+	char *end;
+
+	errno = 0;
+	vf = strtoul(value, &end, 10);
+	if (errno != 0 || end == value || *end != '/' || vf >= RTE_PMD_VFBC_MAX_VFS ||
+			rte_ether_unformat_addr(end + 1, &mac) != 0 ||
+			!rte_is_valid_assigned_ether_addr(&mac)) {
+		VFBC_LOG(ERR, "%s: invalid %s=%s: expected <vf>/<unicast MAC address>",
+				a->dev, key, value);
+		return -EINVAL;
+	}
+	a->p->vf_mac[vf] = mac;
+	a->p->vf_mac_set[vf] = true;
+	return 0;
+}
+
 static void
 set_defaults(struct vfbc_pf_params *p)
 {
@@ -133,12 +159,26 @@ check_params(const char *dev, const struct vfbc_pf_params *p)
 				p->mbox_depth);
 		return -EINVAL;
 	}
-	if (p->nb_blocks > p->max_blocks) {
-		VFBC_LOG(ERR, "%s: %u block= devargs exceed %s=%u", dev, p->nb_blocks,
-				VFBC_PF_ARG_MAX_BLOCKS, p->max_blocks);
+	if (p->nb_blocks + VFBC_WK_NB_BLOCKS > p->max_blocks) {
+		VFBC_LOG(ERR, "%s: %u block= devargs and %u well-known blocks exceed %s=%u",
+				dev, p->nb_blocks, VFBC_WK_NB_BLOCKS, VFBC_PF_ARG_MAX_BLOCKS,
+				p->max_blocks);
 		return -EINVAL;
 	}
+	for (i = p->num_vfs; i < RTE_PMD_VFBC_MAX_VFS; i++) {
+		if (p->vf_mac_set[i]) {
+			VFBC_LOG(ERR, "%s: %s for VF %u, but %s=%u", dev, VFBC_PF_ARG_VF_MAC, i,
+					VFBC_PF_ARG_NUM_VFS, p->num_vfs);
+			return -EINVAL;
+		}
+	}
 	for (i = 0; i < p->nb_blocks; i++) {
+		if (p->blocks[i].id == RTE_PMD_VFBC_BLOCK_ID_MAC ||
+				p->blocks[i].id == RTE_PMD_VFBC_BLOCK_ID_VPORT) {
+			VFBC_LOG(ERR, "%s: block %#x is reserved for a well-known block", dev,
+					p->blocks[i].id);
+			return -EINVAL;
+		}
 		if (p->blocks[i].capacity > p->max_block_size) {
 			VFBC_LOG(ERR, "%s: block %#x capacity %u exceeds %s=%u", dev,
 					p->blocks[i].id, p->blocks[i].capacity,
@@ -155,7 +195,8 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 	uint32_t num_vfs = 1, notify = 0;
 	struct vfbc_u32_arg u_num_vfs = { name, &num_vfs, 1, RTE_PMD_VFBC_MAX_VFS };
 	struct vfbc_u32_arg u_depth = { name, &p->mbox_depth, 1, VFBC_MBOX_DEPTH_MAX };
-	struct vfbc_u32_arg u_size = { name, &p->max_block_size, 1, VFBC_SLOT_DATA_MAX };
+	struct vfbc_u32_arg u_size = { name, &p->max_block_size, VFBC_WK_BLOCK_SIZE_MAX,
+			VFBC_SLOT_DATA_MAX };
 	struct vfbc_u32_arg u_blocks = { name, &p->max_blocks, 1, 65536 };
 	struct vfbc_u32_arg u_burst = { name, &p->mbox_burst, 1, VFBC_MBOX_DEPTH_MAX };
 	struct vfbc_u32_arg u_notify = { name, &notify, 0, 1 };
@@ -177,6 +218,7 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_POLL, parse_poll, &pa);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_NOTIFY_READS, vfbc_kvarg_u32, &u_notify);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_BLOCK, parse_block, &pa);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_VF_MAC, parse_vf_mac, &pa);
 	rte_kvargs_free(kvlist);
 	p->num_vfs = (uint16_t)num_vfs;
 	p->notify_reads = notify != 0;

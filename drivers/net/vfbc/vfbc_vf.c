@@ -22,10 +22,38 @@ pf_serving(const struct vfbc_vf *vf)
 			VFBC_PF_STATE_READY;
 }
 
+static bool
+link_up(const struct vfbc_vf *vf)
+{
+	return pf_serving(vf) && vfbc_vf_vport_link_up(vf);
+}
+
+/* Reading the blocks may fail (PF gone, stalled): the port still configures
+ * and starts, with what it had and its link down if the PF does not serve.
+ */
+static int
+vfbc_vf_dev_configure(struct rte_eth_dev *dev)
+{
+	vfbc_vf_config_refresh(dev->data->dev_private);
+	return 0;
+}
+
 static int
 vfbc_vf_dev_start(struct rte_eth_dev *dev)
 {
-	return vfbc_ethdev_set_link(dev, pf_serving(dev->data->dev_private));
+	struct vfbc_vf *vf = dev->data->dev_private;
+
+	vfbc_vf_config_refresh(vf);
+	return vfbc_ethdev_set_link(dev, link_up(vf));
+}
+
+static int
+vfbc_vf_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	vfbc_ethdev_infos_get(dev, info);
+	info->max_mtu = vfbc_vf_max_mtu(dev->data->dev_private);
+	info->max_rx_pktlen = info->max_mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	return 0;
 }
 
 static int
@@ -38,24 +66,25 @@ static int
 vfbc_vf_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 {
 	if (dev->data->dev_started)
-		return vfbc_ethdev_set_link(dev, pf_serving(dev->data->dev_private));
+		return vfbc_ethdev_set_link(dev, link_up(dev->data->dev_private));
 	return vfbc_ethdev_set_link(dev, false);
 }
 
 static const struct eth_dev_ops vfbc_vf_ops = {
-	.dev_configure = vfbc_ethdev_configure,
+	.dev_configure = vfbc_vf_dev_configure,
 	.dev_start = vfbc_vf_dev_start,
 	.dev_stop = vfbc_vf_dev_stop,
 	.dev_close = vfbc_vf_dev_close,
-	.dev_infos_get = vfbc_ethdev_infos_get,
+	.dev_infos_get = vfbc_vf_infos_get,
 	.link_update = vfbc_vf_link_update,
+	.mac_addr_set = vfbc_vf_mac_addr_set,
 	.stats_get = vfbc_ethdev_stats_get,
 	.stats_reset = vfbc_ethdev_stats_reset,
 	.promiscuous_enable = vfbc_ethdev_mode_ok,
 	.promiscuous_disable = vfbc_ethdev_mode_ok,
 	.allmulticast_enable = vfbc_ethdev_mode_ok,
 	.allmulticast_disable = vfbc_ethdev_mode_ok,
-	.mtu_set = vfbc_ethdev_mtu_set,
+	.mtu_set = vfbc_vf_mtu_set,
 	.rx_queue_setup = vfbc_ethdev_rx_queue_setup,
 	.tx_queue_setup = vfbc_ethdev_tx_queue_setup,
 	.rx_queue_release = vfbc_ethdev_rx_queue_release,

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "rte_pmd_vfbc.h"
 #include "vfbc_ethdev.h"
 #include "vfbc_mbox.h"
 
@@ -35,7 +36,24 @@ struct vfbc_vf {
 	pthread_t monitor;
 	bool monitor_running;
 	bool closed;
+	bool config_read;                    /**< vport holds what the PF last said */
+	struct rte_pmd_vfbc_vport_block vport; /**< last VPort block read */
+	struct rte_ether_addr pf_mac;        /**< MAC block as last read or written */
 };
+
+/**
+ * Read the well-known blocks and make the port follow them (MAC address, MTU,
+ * VPort link and MTU limit). On failure the port keeps what it had, logged.
+ * @return 0 or a negative errno.
+ */
+int vfbc_vf_config_refresh(struct vfbc_vf *vf);
+/** The VPort link as the PF last set it (up until read). */
+bool vfbc_vf_vport_link_up(const struct vfbc_vf *vf);
+/** The largest MTU the PF allows. */
+uint16_t vfbc_vf_max_mtu(const struct vfbc_vf *vf);
+/** eth_dev_ops: through the backchannel, the PF may deny (-EACCES). */
+int vfbc_vf_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr);
+int vfbc_vf_mtu_set(struct rte_eth_dev *dev, uint16_t mtu);
 
 /** Parse VF devargs into @p p (defaults first). @return 0 or -EINVAL. */
 int vfbc_vf_parse_devargs(const char *name, const char *args, struct vfbc_vf_params *p);

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ *
+ * The VF port follows its well-known blocks: MAC address, MTU, link. It reads
+ * them when configured and started, and writes them through the backchannel
+ * when the application sets its MAC address or MTU, so the PF may deny.
+ */
+
+#include <string.h>
+
+#include "vfbc_vf.h"
+#include "vfbc_wellknown.h"
+
+static int
+read_block(struct vfbc_vf *vf, uint32_t id, void *buf, uint32_t len)
+{
+	return vfbc_vf_mbox_call(&vf->mbox, VFBC_OP_READ, id, buf, len, vf->timeout_ns);
+}
+
+static int
+write_block(struct vfbc_vf *vf, uint32_t id, const void *buf, uint32_t len)
+{
+	return vfbc_vf_mbox_call(&vf->mbox, VFBC_OP_WRITE, id, (void *)(uintptr_t)buf, len,
+			vf->timeout_ns);
+}
+
+/* Both blocks are read and checked before either is applied. */
+static int
+read_config(struct vfbc_vf *vf, struct rte_pmd_vfbc_mac_block *mb,
+		struct rte_pmd_vfbc_vport_block *vb)
+{
+	int ret = read_block(vf, RTE_PMD_VFBC_BLOCK_ID_MAC, mb, sizeof(*mb));
+
+	if (ret >= 0)
+		ret = vfbc_wk_check_mac(mb, ret);
+	if (ret == 0) {
+		ret = read_block(vf, RTE_PMD_VFBC_BLOCK_ID_VPORT, vb, sizeof(*vb));
+		if (ret >= 0)
+			ret = vfbc_wk_check_vport(vb, ret, VFBC_MIN_MTU, VFBC_MAX_MTU);
+	}
+	return ret;
+}
+
+int
+vfbc_vf_config_refresh(struct vfbc_vf *vf)
+{
+	struct rte_eth_dev_data *data = vf->dev->data;
+	struct rte_pmd_vfbc_mac_block mb;
+	struct rte_pmd_vfbc_vport_block vb;
+	int ret = read_config(vf, &mb, &vb);
+
+	if (ret < 0) {
+		VFBC_LOG(WARNING, "%s: cannot read the well-known blocks from PF %s: %s; "
+				"keeping MAC " RTE_ETHER_ADDR_PRT_FMT " and MTU %u", data->name,
+				vf->params.pf, rte_strerror(-ret),
+				RTE_ETHER_ADDR_BYTES(data->mac_addrs), data->mtu);
+		return ret;
+	}
+	memcpy(data->mac_addrs->addr_bytes, mb.addr, sizeof(mb.addr));
+	vf->pf_mac = *data->mac_addrs;
+	data->mtu = vb.mtu;
+	vf->vport = vb;
+	vf->config_read = true;
+	return 0;
+}
+
+bool
+vfbc_vf_vport_link_up(const struct vfbc_vf *vf)
+{
+	return !vf->config_read || vf->vport.link_up;
+}
+
+uint16_t
+vfbc_vf_max_mtu(const struct vfbc_vf *vf)
+{
+	return vf->config_read ? vf->vport.max_mtu : VFBC_MAX_MTU;
+}
+
+int
+vfbc_vf_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
+{
+	struct vfbc_vf *vf = dev->data->dev_private;
+	struct rte_pmd_vfbc_mac_block mb = { .reserved = { 0 } };
+	int ret;
+
+	/* ethdev replays the default address at every start: the PF already
+	 * has it, so asking it again would only raise a needless event.
+	 */
+	if (vf->config_read && rte_is_same_ether_addr(addr, &vf->pf_mac))
+		return 0;
+	memcpy(mb.addr, addr->addr_bytes, sizeof(mb.addr));
+	ret = write_block(vf, RTE_PMD_VFBC_BLOCK_ID_MAC, &mb, sizeof(mb));
+	if (ret == 0)
+		vf->pf_mac = *addr; /* ethdev stores it in mac_addrs itself */
+	return ret;
+}
+
+int
+vfbc_vf_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct vfbc_vf *vf = dev->data->dev_private;
+	struct rte_pmd_vfbc_vport_block vb;
+	int ret;
+
+	if (mtu > vfbc_vf_max_mtu(vf))
+		return -EINVAL;
+	/* Start from the PF's current block: only the MTU is the VF's to change. */
+	ret = read_config(vf, &(struct rte_pmd_vfbc_mac_block){ .reserved = { 0 } }, &vb);
+	if (ret < 0)
+		return ret;
+	vb.mtu = mtu;
+	ret = write_block(vf, RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb, sizeof(vb));
+	if (ret == 0)
+		vf->vport = vb;
+	return ret;
+}
