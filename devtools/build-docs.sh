@@ -15,26 +15,8 @@ pkgs=(doxygen python3-sphinx python3-sphinx-rtd-theme)
 
 log() { echo "vfbc-docs: $*" >&2; }
 
-as_root() {
-	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-install_packages() {
-	local missing=()
-	for p in "${pkgs[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-			missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing ${missing[*]}"
-	as_root apt-get update -q >/dev/null
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		"${missing[@]}" >/dev/null
-}
-
-# The build configuration needs DPDK and its driver SDK headers.
-"$top/devtools/setup.sh"
-install_packages
+# The build configuration needs DPDK and its driver SDK headers too.
+"$top/devtools/setup.sh" "${pkgs[@]}"
 mkdir -p "$top/.deps"
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$top" -Dpython3=/usr/bin/python3 -Ddocs=true -Dtests=false \

@@ -8,12 +8,15 @@
 #    because libdpdk-dev lacks the driver SDK headers (ethdev_driver.h, ...) and
 #    the source has buildtools/pmdinfogen.py and app/test-pmd.
 # Idempotent: a second run only checks. Nothing from the source package is committed.
+#
+# Usage: devtools/setup.sh [more Debian packages...]
+#   The extra packages are installed too (devtools/build-docs.sh adds its own).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps=${VFBC_DEPS_DIR:-$top/.deps}
 pkgs=(dpdk dpdk-dev libdpdk-dev meson ninja-build pkg-config gcc libc6-dev
-	python3-pyelftools dpkg-dev xz-utils)
+	python3-pyelftools dpkg-dev xz-utils "$@")
 
 log() { echo "vfbc-setup: $*" >&2; }
 

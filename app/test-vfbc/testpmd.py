@@ -4,6 +4,7 @@
 the next prompt. Waits are bounded by deadlines on the process's own output."""
 
 import os
+import re
 import subprocess
 import threading
 import time
@@ -88,6 +89,19 @@ class Testpmd:
             start = len(self._buf)
         self.proc.stdin.write((line + "\n").encode())
         return self._until_prompt(start, timeout)
+
+    def ports(self):
+        """{name: (port id, MAC address, driver, status)} of 'show port summary all'."""
+        ports = {}
+        for line in self.cmd("show port summary all").splitlines():
+            m = re.match(r"^(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(up|down)\b", line)
+            if m:
+                ports[m.group(3)] = (int(m.group(1)), m.group(2), m.group(4), m.group(5))
+        return ports
+
+    def port_ids(self):
+        """{name: port id} of the ports testpmd has."""
+        return {name: p[0] for name, p in self.ports().items()}
 
     def quit(self, timeout=None):
         """Send quit; return (exit status, output after the command)."""

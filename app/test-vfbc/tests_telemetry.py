@@ -38,16 +38,6 @@ def telemetry(prefix, *commands):
     return answers
 
 
-def port_ids(tp):
-    """{name: port id} from 'show port summary all'."""
-    ids = {}
-    for line in tp.cmd("show port summary all").splitlines():
-        m = re.match(r"^(\d+)\s+\S+\s+(\S+)\s+net_vfbc_", line)
-        if m:
-            ids[m.group(2)] = int(m.group(1))
-    return ids
-
-
 def xstats(tp, port):
     """{name: value} from 'show port xstats'."""
     out = tp.cmd("show port xstats %d" % port)
@@ -83,7 +73,7 @@ class Pmd:
 
     def __enter__(self):
         self.tp.__enter__()
-        self.ids = port_ids(self.tp)
+        self.ids = self.tp.port_ids()
         return self
 
     def __exit__(self, *exc):

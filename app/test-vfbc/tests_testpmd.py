@@ -28,14 +28,8 @@ def vdevs(pf, region_dir, extra_pf="", vfs=(0,)):
 
 
 def port_summary(tp):
-    """{name: (driver, status)} from 'show port summary all'."""
-    out = tp.cmd("show port summary all")
-    ports = {}
-    for line in out.splitlines():
-        m = re.match(r"^\d+\s+\S+\s+(\S+)\s+(\S+)\s+(up|down)", line)
-        if m:
-            ports[m.group(1)] = (m.group(2), m.group(3))
-    return ports
+    """{name: (driver, status)} of testpmd's ports."""
+    return {name: (p[2], p[3]) for name, p in tp.ports().items()}
 
 
 def check_vf1_answered(ctx, pf, region_dir):

@@ -52,21 +52,11 @@ def testpmd_vfbc(ctx, pf_extra=""):
                      "--vdev=%s,num_vfs=2,region_dir=%s%s" % (pf, d, pf_extra),
                      "--vdev=%s,pf=%s,vf=0,region_dir=%s" % (vf, pf, d)]
     with Testpmd(args, APP_ARGS, log_path=ctx.tmp / (pf + ".log"), binary=binary) as tp:
-        ids = port_ids(tp)
+        ids = tp.port_ids()
         assert pf in ids and vf in ids, ids
         yield Ports(tp, ids[pf], ids[vf])
         rc, out = tp.quit()
         assert rc == 0, out
-
-
-def port_ids(tp):
-    """{name: port id} from 'show port summary all'."""
-    ids = {}
-    for line in tp.cmd("show port summary all").splitlines():
-        m = re.match(r"^(\d+)\s+\S+\s+(\S+)\s+net_vfbc_", line)
-        if m:
-            ids[m.group(2)] = int(m.group(1))
-    return ids
 
 
 def dumped(out, header):

@@ -232,3 +232,14 @@ vfbc_ethdev_make_mac(struct rte_ether_addr *mac, const char *name, uint16_t inde
 	mac->addr_bytes[4] = (uint8_t)(h >> 8);
 	mac->addr_bytes[5] = (uint8_t)(h + index);
 }
+
+void *
+vfbc_ethdev_private_of(uint16_t port_id, const struct eth_dev_ops *ops)
+{
+	struct rte_eth_dev *dev;
+
+	if (!rte_eth_dev_is_valid_port(port_id))
+		return NULL;
+	dev = &rte_eth_devices[port_id];
+	return dev->dev_ops == ops ? dev->data->dev_private : NULL;
+}

@@ -66,6 +66,30 @@ int vfbc_ethdev_init(struct rte_eth_dev *dev, const struct rte_ether_addr *mac);
 uint16_t vfbc_ethdev_rx_none(void *queue, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vfbc_ethdev_tx_drop(void *queue, struct rte_mbuf **pkts, uint16_t n);
 
+/**
+ * The eth_dev_ops entries the PF and VF ports share (statistics, modes,
+ * queues, xstats); each table adds its own life cycle, link, MTU and dump.
+ */
+#define VFBC_ETHDEV_COMMON_OPS \
+	.stats_get = vfbc_ethdev_stats_get, \
+	.stats_reset = vfbc_ethdev_stats_reset, \
+	.promiscuous_enable = vfbc_ethdev_mode_ok, \
+	.promiscuous_disable = vfbc_ethdev_mode_ok, \
+	.allmulticast_enable = vfbc_ethdev_mode_ok, \
+	.allmulticast_disable = vfbc_ethdev_mode_ok, \
+	.rx_queue_setup = vfbc_ethdev_rx_queue_setup, \
+	.tx_queue_setup = vfbc_ethdev_tx_queue_setup, \
+	.rx_queue_release = vfbc_ethdev_rx_queue_release, \
+	.tx_queue_release = vfbc_ethdev_tx_queue_release, \
+	.xstats_get = vfbc_xstats_get, \
+	.xstats_get_names = vfbc_xstats_get_names, \
+	.xstats_get_by_id = vfbc_xstats_get_by_id, \
+	.xstats_get_names_by_id = vfbc_xstats_get_names_by_id, \
+	.xstats_reset = vfbc_xstats_reset
+
+/** Private data of @p port_id if its dev_ops are @p ops, else NULL. */
+void *vfbc_ethdev_private_of(uint16_t port_id, const struct eth_dev_ops *ops);
+
 /** A stable locally administered MAC address derived from a name and an index. */
 void vfbc_ethdev_make_mac(struct rte_ether_addr *mac, const char *name, uint16_t index);
 

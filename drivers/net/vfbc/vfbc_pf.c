@@ -41,36 +41,15 @@ static const struct eth_dev_ops vfbc_pf_ops = {
 	.dev_close = vfbc_pf_dev_close,
 	.dev_infos_get = vfbc_ethdev_infos_get,
 	.link_update = vfbc_pf_link_update,
-	.stats_get = vfbc_ethdev_stats_get,
-	.stats_reset = vfbc_ethdev_stats_reset,
-	.promiscuous_enable = vfbc_ethdev_mode_ok,
-	.promiscuous_disable = vfbc_ethdev_mode_ok,
-	.allmulticast_enable = vfbc_ethdev_mode_ok,
-	.allmulticast_disable = vfbc_ethdev_mode_ok,
 	.mtu_set = vfbc_ethdev_mtu_set,
-	.rx_queue_setup = vfbc_ethdev_rx_queue_setup,
-	.tx_queue_setup = vfbc_ethdev_tx_queue_setup,
-	.rx_queue_release = vfbc_ethdev_rx_queue_release,
-	.tx_queue_release = vfbc_ethdev_tx_queue_release,
-	.xstats_get = vfbc_xstats_get,
-	.xstats_get_names = vfbc_xstats_get_names,
-	.xstats_get_by_id = vfbc_xstats_get_by_id,
-	.xstats_get_names_by_id = vfbc_xstats_get_names_by_id,
-	.xstats_reset = vfbc_xstats_reset,
+	VFBC_ETHDEV_COMMON_OPS,
 	.eth_dev_priv_dump = vfbc_pf_priv_dump,
 };
 
 struct vfbc_pf *
 vfbc_pf_from_port(uint16_t port_id)
 {
-	struct rte_eth_dev *dev;
-
-	if (!rte_eth_dev_is_valid_port(port_id))
-		return NULL;
-	dev = &rte_eth_devices[port_id];
-	if (dev->dev_ops != &vfbc_pf_ops)
-		return NULL;
-	return dev->data->dev_private;
+	return vfbc_ethdev_private_of(port_id, &vfbc_pf_ops);
 }
 
 static int
