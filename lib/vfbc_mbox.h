@@ -193,6 +193,27 @@ uint64_t vfbc_vf_mbox_fetch_invalidated(struct vfbc_vf_mbox *mb);
 /** PF: OR @p mask into the VF's invalidated mask and ring its doorbell. */
 void vfbc_pf_mbox_invalidate(struct vfbc_pf_mbox *mb, uint64_t mask);
 
+/** PF: publish whether the PF's port is up, and ring the VF's doorbell. */
+void vfbc_pf_mbox_set_uplink(struct vfbc_pf_mbox *mb, bool up);
+
+/** VF: whether the PF says its port is up. */
+bool vfbc_vf_mbox_uplink_up(const struct vfbc_vf_mbox *mb);
+
+/**
+ * VF: the notice doorbell's current value, for vfbc_vf_mbox_wait_notice().
+ */
+uint32_t vfbc_vf_mbox_notice_seq(const struct vfbc_vf_mbox *mb);
+
+/**
+ * VF: sleep until the notice doorbell differs from @p seen: the PF
+ * invalidated blocks, changed its uplink or went away, or
+ * vfbc_vf_mbox_ring_notice() was called. Spurious wake-ups are possible.
+ */
+void vfbc_vf_mbox_wait_notice(struct vfbc_vf_mbox *mb, uint32_t seen);
+
+/** VF: wake this process's threads in vfbc_vf_mbox_wait_notice(). */
+void vfbc_vf_mbox_ring_notice(struct vfbc_vf_mbox *mb);
+
 #ifdef __cplusplus
 }
 #endif

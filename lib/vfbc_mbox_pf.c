@@ -264,3 +264,12 @@ vfbc_pf_mbox_invalidate(struct vfbc_pf_mbox *mb, uint64_t mask)
 	__atomic_fetch_or(&pf->inval_mask, mask, __ATOMIC_RELEASE);
 	vfbc_doorbell_ring(&pf->inval_seq);
 }
+
+void
+vfbc_pf_mbox_set_uplink(struct vfbc_pf_mbox *mb, bool up)
+{
+	struct vfbc_pf_ctl *pf = &mb->region->hdr->pf;
+
+	__atomic_store_n(&pf->uplink_up, up ? 1 : 0, __ATOMIC_RELEASE);
+	vfbc_doorbell_ring(&pf->inval_seq);
+}

@@ -62,6 +62,7 @@ vfbc_vf_mbox_mark_gone(struct vfbc_vf_mbox *mb)
 	 * PF, which never reads it.
 	 */
 	vfbc_doorbell_ring(&mb->region->hdr->pf.cpl_doorbell);
+	vfbc_doorbell_ring(&mb->region->hdr->pf.inval_seq);
 }
 
 typedef bool (*wait_cond_t)(struct vfbc_vf_mbox *mb, void *arg);
@@ -440,4 +441,30 @@ uint64_t
 vfbc_vf_mbox_fetch_invalidated(struct vfbc_vf_mbox *mb)
 {
 	return __atomic_exchange_n(&mb->region->hdr->pf.inval_mask, 0, __ATOMIC_ACQ_REL);
+}
+
+bool
+vfbc_vf_mbox_uplink_up(const struct vfbc_vf_mbox *mb)
+{
+	return __atomic_load_n(&mb->region->hdr->pf.uplink_up, __ATOMIC_ACQUIRE) == 1;
+}
+
+uint32_t
+vfbc_vf_mbox_notice_seq(const struct vfbc_vf_mbox *mb)
+{
+	return __atomic_load_n(&mb->region->hdr->pf.inval_seq, __ATOMIC_ACQUIRE);
+}
+
+void
+vfbc_vf_mbox_wait_notice(struct vfbc_vf_mbox *mb, uint32_t seen)
+{
+	/* Bounded, so a lost wake-up costs a second at most. */
+	vfbc_futex_wait(&mb->region->hdr->pf.inval_seq, seen, VFBC_NS_PER_SEC);
+}
+
+void
+vfbc_vf_mbox_ring_notice(struct vfbc_vf_mbox *mb)
+{
+	/* Only this VF's threads sleep on it; the PF never reads it. */
+	vfbc_doorbell_ring(&mb->region->hdr->pf.inval_seq);
 }

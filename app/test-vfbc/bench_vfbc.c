@@ -9,6 +9,8 @@
  *               request/response on one cache line between the same lcores.
  *   throughput: reads kept in flight with post/poll (pipelined); baseline:
  *               the same pipeline of requests echoed through two rte_rings.
+ *   notices:    from rte_pmd_vfbc_pf_invalidate() to the VF port's event
+ *               callback; baseline: a bare futex wake of a sleeping thread.
  *
  * Baseline and vfbc measurements alternate in rounds on the same lcores.
  *
@@ -19,6 +21,7 @@
 
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +38,7 @@
 #include <rte_service.h>
 
 #include "rte_pmd_vfbc.h"
+#include "vfbc_futex.h"
 
 #define BENCH_BLOCK_ID 0x42
 #define BENCH_BLOCK_LEN 64
@@ -436,10 +440,102 @@ report(const struct bench_opts *o, unsigned int worker, const struct percentiles
 			verdict(rtt->p99 <= 3 * base->p99), verdict(vfbc_ops >= 5e6));
 }
 
+#define BENCH_NOTICES 2000
+
+/* The time a sleeping thread woke up, set by the thread itself. */
+static struct {
+	uint32_t word;     /* futex word of the baseline */
+	uint64_t woke_at;  /* rdtsc when the waker's news arrived, 0 before */
+	bool stop;
+} notice;
+
+static int
+notice_event_cb(uint16_t port_id, enum rte_eth_event_type event, void *cb_arg,
+		void *ret_param)
+{
+	__atomic_store_n(&notice.woke_at, rte_rdtsc(), __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void *
+futex_sleeper(void *arg)
+{
+	uint32_t seen = 0;
+
+	while (!__atomic_load_n(&notice.stop, __ATOMIC_ACQUIRE)) {
+		uint32_t now = __atomic_load_n(&notice.word, __ATOMIC_ACQUIRE);
+
+		if (now == seen) {
+			vfbc_futex_wait(&notice.word, seen, VFBC_NS_PER_SEC);
+			continue;
+		}
+		seen = now;
+		__atomic_store_n(&notice.woke_at, rte_rdtsc(), __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/* Wait for the sleeper's answer to news sent at @p t0. @return the delay. */
+static uint64_t
+notice_delay(uint64_t t0)
+{
+	uint64_t at;
+
+	while ((at = __atomic_load_n(&notice.woke_at, __ATOMIC_ACQUIRE)) == 0)
+		rte_pause();
+	__atomic_store_n(&notice.woke_at, 0, __ATOMIC_RELAXED);
+	return at - t0;
+}
+
+/* Alternating rounds of PF invalidations and bare futex wakes. */
+static int
+measure_notices(int pf, int vf, struct percentiles *base, struct percentiles *ntf)
+{
+	uint64_t b[BENCH_NOTICES], v[BENCH_NOTICES], mask;
+	unsigned int i, nb = 0, nv = 0, per = BENCH_NOTICES / BENCH_ROUNDS;
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, futex_sleeper, NULL) != 0 ||
+			rte_eth_dev_callback_register(vf, RTE_ETH_EVENT_VF_MBOX, notice_event_cb,
+				NULL) != 0)
+		return -1;
+	for (i = 0; i < BENCH_NOTICES; i++) {
+		uint64_t t0 = rte_rdtsc();
+
+		if ((i / per) % 2 == 0) {
+			vfbc_doorbell_ring(&notice.word);
+			b[nb++] = notice_delay(t0);
+		} else {
+			rte_pmd_vfbc_pf_invalidate(pf, 0, 1);
+			v[nv++] = notice_delay(t0);
+			rte_pmd_vfbc_vf_get_invalidated(vf, &mask);
+		}
+	}
+	__atomic_store_n(&notice.stop, true, __ATOMIC_RELEASE);
+	vfbc_doorbell_ring(&notice.word);
+	pthread_join(t, NULL);
+	rte_eth_dev_callback_unregister(vf, RTE_ETH_EVENT_VF_MBOX, notice_event_cb, NULL);
+	*base = percentiles_of(b, nb);
+	*ntf = percentiles_of(v, nv);
+	return 0;
+}
+
+static void
+report_notices(const struct percentiles *base, const struct percentiles *ntf)
+{
+	printf("notices: %u invalidations to the VF port's event, in alternating rounds (ns)\n",
+			BENCH_NOTICES / 2);
+	printf("  %-26s %9s %9s %9s %9s\n", "", "p50", "p90", "p99", "p99.9");
+	print_row("baseline futex wake", base);
+	print_row("vfbc invalidate -> event", ntf);
+	printf("  %-26s %8.2fx %8.2fx %8.2fx %8.2fx\n", "ratio", ntf->p50 / base->p50,
+			ntf->p90 / base->p90, ntf->p99 / base->p99, ntf->p999 / base->p999);
+}
+
 static int
 run(const struct bench_opts *o, unsigned int worker, const char *dir)
 {
-	struct percentiles base, rtt;
+	struct percentiles base, rtt, ntf_base, ntf;
 	struct round_ratios rr;
 	double base_ops, vfbc_ops;
 	uint32_t sid;
@@ -447,11 +543,13 @@ run(const struct bench_opts *o, unsigned int worker, const char *dir)
 
 	if (setup_ports(o->depth, dir, &pf, &vf, &sid) != 0 ||
 			measure_latency(o, worker, vf, sid, &base, &rtt, &rr) != 0 ||
-			measure_throughput(o, worker, vf, sid, &base_ops, &vfbc_ops) != 0) {
+			measure_throughput(o, worker, vf, sid, &base_ops, &vfbc_ops) != 0 ||
+			measure_notices(pf, vf, &ntf_base, &ntf) != 0) {
 		fprintf(stderr, "vfbc-bench: cannot set up or read through vfbc ports\n");
 		return -1;
 	}
 	report(o, worker, &base, &rtt, &rr, base_ops, vfbc_ops);
+	report_notices(&ntf_base, &ntf);
 	rte_eth_dev_close(vf);
 	rte_eth_dev_close(pf);
 	return 0;

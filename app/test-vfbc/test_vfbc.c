@@ -1469,6 +1469,8 @@ pf_stop_checks(struct scn *s, struct rte_mempool *mp)
 	uint32_t token, pending, id;
 	uint64_t mask;
 
+	if (port_start(s->pf_port, mp) != 0)
+		return -1;
 	/* Configure and start read the well-known blocks: serve them meanwhile. */
 	VT_EQ(rte_pmd_vfbc_pf_get_service_id(s->pf_port, &id), 0);
 	VT_EQ(rte_service_runstate_set(id, 1), 0);
@@ -1544,7 +1546,7 @@ vf_stop_checks(struct scn *s, struct rte_mempool *mp)
 	uint16_t vf = s->vf_port[0];
 	int ret;
 
-	if (port_start(vf, mp) != 0)
+	if (port_start(s->pf_port, mp) != 0 || port_start(vf, mp) != 0)
 		return -1;
 	VT_EQ(link_status(vf), RTE_ETH_LINK_UP);
 	__atomic_store_n(&lsc_events, 0, __ATOMIC_RELEASE);
@@ -2306,7 +2308,9 @@ ethdev_body(struct scn *s, struct rte_mempool *mp)
 {
 	struct rte_ether_addr pf_mac, vf_mac;
 
+	/* A VF's link is up only while its PF's port is started. */
 	if (ethdev_port_checks(s->pf_port, mp, &pf_mac) != 0 ||
+			port_start(s->pf_port, mp) != 0 ||
 			ethdev_port_checks(s->vf_port[0], mp, &vf_mac) != 0)
 		return -1;
 	VT_CHECK(!rte_is_same_ether_addr(&pf_mac, &vf_mac), "PF and VF have the same MAC");
@@ -2872,7 +2876,8 @@ wk_mac_follows_block(struct scn *s, struct rte_mempool *mp)
 	struct rte_ether_addr want, got;
 
 	VT_EQ(rte_ether_unformat_addr(WK_VF0_MAC, &want), 0);
-	if (port_start(s->vf_port[0], mp) != 0 || port_start(s->vf_port[1], mp) != 0)
+	if (port_start(s->pf_port, mp) != 0 || port_start(s->vf_port[0], mp) != 0 ||
+			port_start(s->vf_port[1], mp) != 0)
 		return -1;
 	VT_EQ(rte_eth_macaddr_get(s->vf_port[0], &got), 0);
 	VT_CHECK(rte_is_same_ether_addr(&got, &want), "VF 0 MAC is not vf_mac=");
@@ -2988,6 +2993,167 @@ test_wellknown_blocks(void)
 			ret = -1;
 		ret = scn_close(&s, ret);
 	}
+	rte_mempool_free(mp);
+	return ret;
+}
+
+/* --------------------------------------------------------------- notices */
+
+/* What a VF port's notice events told the application. */
+struct notice_watch {
+	uint32_t mbox_events;
+	uint64_t mask;       /* OR of the masks they carried */
+	uint32_t lsc_events;
+};
+
+static int
+notice_cb(uint16_t port_id, enum rte_eth_event_type event, void *cb_arg, void *ret_param)
+{
+	struct notice_watch *w = cb_arg;
+
+	if (event == RTE_ETH_EVENT_VF_MBOX && ret_param != NULL) {
+		__atomic_fetch_or(&w->mask, *(const uint64_t *)ret_param, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&w->mbox_events, 1, __ATOMIC_RELEASE);
+	} else if (event == RTE_ETH_EVENT_INTR_LSC) {
+		__atomic_fetch_add(&w->lsc_events, 1, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+/* Wait until *counter reaches @p n (events come from the VF's thread). */
+static int
+wait_count(const uint32_t *counter, uint32_t n, const char *what)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (__atomic_load_n(counter, __ATOMIC_ACQUIRE) < n && now_ms() < deadline)
+		sched_yield();
+	VT_CHECK(__atomic_load_n(counter, __ATOMIC_ACQUIRE) >= n, "%s: %u events, want %u",
+			what, *counter, n);
+	return 0;
+}
+
+static int
+notice_register(uint16_t port, struct notice_watch *w)
+{
+	memset(w, 0, sizeof(*w));
+	VT_EQ(rte_eth_dev_callback_register(port, RTE_ETH_EVENT_VF_MBOX, notice_cb, w), 0);
+	VT_EQ(rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_LSC, notice_cb, w), 0);
+	return 0;
+}
+
+static int
+notice_unregister(uint16_t port, struct notice_watch *w)
+{
+	return callback_remove(port, RTE_ETH_EVENT_VF_MBOX, notice_cb, w) |
+		callback_remove(port, RTE_ETH_EVENT_INTR_LSC, notice_cb, w);
+}
+
+/* Invalidations raise an event on the VF port; the mask stays for fetching. */
+static int
+notice_invalidate(struct scn *s, struct notice_watch *w)
+{
+	uint64_t mask;
+
+	VT_EQ(rte_pmd_vfbc_pf_invalidate(s->pf_port, 0, 0x5), 0);
+	if (wait_count(&w[0].mbox_events, 1, "invalidate") != 0)
+		return -1;
+	VT_EQ(w[0].mask, 0x5);
+	VT_EQ(rte_pmd_vfbc_vf_get_invalidated(s->vf_port[0], &mask), 0);
+	VT_EQ(mask, 0x5);
+	VT_EQ(rte_pmd_vfbc_vf_get_invalidated(s->vf_port[0], &mask), 0);
+	VT_EQ(mask, 0);
+	VT_EQ(w[1].mbox_events, 0);
+	return 0;
+}
+
+/* A new MAC block, invalidated, is applied by the running port by itself. */
+static int
+notice_new_mac(struct scn *s, struct notice_watch *w)
+{
+	struct rte_pmd_vfbc_mac_block mb = { .addr = { 0x02, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f } };
+	struct rte_ether_addr got;
+	uint32_t before = w[0].mbox_events;
+
+	VT_EQ(rte_pmd_vfbc_pf_set_block(s->pf_port, 0, RTE_PMD_VFBC_BLOCK_ID_MAC, &mb,
+			sizeof(mb)), 0);
+	VT_EQ(rte_pmd_vfbc_pf_invalidate(s->pf_port, 0,
+			UINT64_C(1) << RTE_PMD_VFBC_BLOCK_ID_MAC), 0);
+	/* The event comes after the block was read again. */
+	if (wait_count(&w[0].mbox_events, before + 1, "MAC invalidate") != 0)
+		return -1;
+	VT_EQ(rte_eth_macaddr_get(s->vf_port[0], &got), 0);
+	VT_CHECK(memcmp(got.addr_bytes, mb.addr, sizeof(mb.addr)) == 0, "MAC not applied");
+	return 0;
+}
+
+/* The VPort block's link, and the PF port's state, drive the VF's link. */
+static int
+notice_links(struct scn *s, struct notice_watch *w)
+{
+	struct rte_pmd_vfbc_vport_block vb;
+
+	if (vport_get(s->pf_port, 0, &vb) != 0)
+		return -1;
+	vb.link_up = 0;
+	VT_EQ(rte_pmd_vfbc_pf_set_block(s->pf_port, 0, RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb,
+			sizeof(vb)), 0);
+	VT_EQ(rte_pmd_vfbc_pf_invalidate(s->pf_port, 0,
+			UINT64_C(1) << RTE_PMD_VFBC_BLOCK_ID_VPORT), 0);
+	if (wait_count(&w[0].lsc_events, 1, "VPort link down") != 0)
+		return -1;
+	VT_EQ(link_status(s->vf_port[0]), RTE_ETH_LINK_DOWN);
+	VT_EQ(link_status(s->vf_port[1]), RTE_ETH_LINK_UP);
+	VT_EQ(w[1].lsc_events, 0);
+	/* The PF port stops: every VF's link goes down, and comes back. */
+	VT_EQ(port_stop(s->pf_port), 0);
+	if (wait_count(&w[1].lsc_events, 1, "PF stop") != 0)
+		return -1;
+	VT_EQ(link_status(s->vf_port[1]), RTE_ETH_LINK_DOWN);
+	VT_EQ(rte_eth_dev_start(s->pf_port), 0);
+	port_started[s->pf_port] = true;
+	if (wait_count(&w[1].lsc_events, 2, "PF start") != 0)
+		return -1;
+	VT_EQ(link_status(s->vf_port[1]), RTE_ETH_LINK_UP);
+	/* VF 0's VPort still says down. */
+	VT_EQ(link_status(s->vf_port[0]), RTE_ETH_LINK_DOWN);
+	return 0;
+}
+
+static int
+notices_body(struct scn *s, struct rte_mempool *mp)
+{
+	struct notice_watch w[2];
+	int ret;
+
+	if (port_start(s->pf_port, mp) != 0 || port_start(s->vf_port[0], mp) != 0 ||
+			port_start(s->vf_port[1], mp) != 0)
+		return -1;
+	if (notice_register(s->vf_port[0], &w[0]) != 0 ||
+			notice_register(s->vf_port[1], &w[1]) != 0)
+		return -1;
+	ret = notice_invalidate(s, w);
+	if (ret == 0)
+		ret = notice_new_mac(s, w);
+	if (ret == 0)
+		ret = notice_links(s, w);
+	ret |= notice_unregister(s->vf_port[0], &w[0]);
+	ret |= notice_unregister(s->vf_port[1], &w[1]);
+	return ret;
+}
+
+static int
+test_notices(void)
+{
+	struct rte_mempool *mp = pool_create("ntf_pool");
+	struct scn s;
+	int ret;
+
+	if (mp == NULL)
+		return -1;
+	ret = scn_open(&s, "ntf", "num_vfs=2", 2, LONG_MS);
+	if (ret == 0)
+		ret = scn_close(&s, notices_body(&s, mp));
 	rte_mempool_free(mp);
 	return ret;
 }
@@ -3264,6 +3430,7 @@ static const struct vt_case cases[] = {
 	{ "xstats_vf_timeout", test_xstats_vf_timeout },
 	{ "xstats_vf_attach_timeout", test_xstats_vf_attach_timeout },
 	{ "wellknown_blocks", test_wellknown_blocks },
+	{ "notices", test_notices },
 	{ "priv_dump", test_priv_dump },
 	{ "telemetry", test_telemetry },
 };

@@ -406,3 +406,32 @@ def test_second_process_for_same_vf_refused(ctx):
             check("VF 0 of %s is attached by another process" % s.pf_name in err,
                   "rival VF stderr:\n%s" % err[-2000:])
             first.expect("read 3 8", "OK 3 c0ffee")
+
+
+def wait_answer(agent, command, answer, timeout=ANSWER_TIMEOUT_S):
+    """Ask until @agent gives @answer: the VF follows the PF's notices in a
+    thread of its own, so the change is seen when it has happened."""
+    deadline = time.monotonic() + timeout
+    got = None
+    while time.monotonic() < deadline:
+        got = agent.cmd(command)
+        if got == answer:
+            return
+    raise AgentError("%r: %r kept answering %r, expected %r" % (agent, command, got, answer))
+
+
+def test_vf_link_follows_pf_port(ctx):
+    """Stopping the PF port takes its VFs' links down in their own processes;
+    starting it brings them up."""
+    s = Setup(ctx)
+    with s.pf() as pf, s.vf(0) as vf0, s.vf(1) as vf1:
+        vf0.expect("link", "OK up")
+        pf.expect("port_stop", "OK")
+        wait_answer(vf0, "link", "OK down")
+        wait_answer(vf1, "link", "OK down")
+        # The link is down, the mailbox still works: the MAC block is 8 bytes.
+        got = vf0.cmd("read 62 8")
+        check(got.startswith("OK 8 02"), "VF 0 reads its MAC block: %r" % got)
+        pf.expect("port_start", "OK")
+        wait_answer(vf0, "link", "OK up")
+        wait_answer(vf1, "link", "OK up")

@@ -111,7 +111,8 @@ def show(p, vf=0):
     m = re.search(r"By status: (.*)$", out, re.M)
     for name, n in re.findall(r"(\w+) (\d+)", m.group(1)):
         mbox[name] = int(n)
-    mbox["pending"] = int(re.search(r"Invalidations not fetched: 0x([0-9a-f]+)", out).group(1),
+    mbox["pending"] = int(re.search(r"Invalidations not taken by the VF: 0x([0-9a-f]+)",
+                                    out).group(1),
                           16)
     assert len(re.findall(r"^  0x", out, re.M)) == len(blocks), out
     return blocks, mbox
@@ -213,8 +214,10 @@ def test_invalidate_then_fetch(ctx):
         assert "PF port %d VF 0: invalidated blocks 0x11" % p.pf in out, out
         p.pf_cmd("invalidate 0x100")
         p.pf_cmd("invalidate 0x8000000000000000", vf=1)
-        _, mbox = show(p)
-        assert mbox["pending"] == 0x111, mbox
+        # The VF's driver takes invalidations off the region as they come,
+        # for its application: the PF sees none left there...
+        wait_mailbox(p, {"pending": 0})
+        # ...and the application gets them all, once.
         out = p.vf_cmd("invalidated")
         assert "VF port %d: invalidated blocks 0x111\n" % p.vf in out, out
         out = p.vf_cmd("invalidated")

@@ -19,6 +19,7 @@
  *         deny <id>   allow <id>                 VF writes to <id> get -EACCES
  *         events                                 -> OK <VF_MBOX events so far>
  *         stall   unstall                        stop / resume the PF mailbox service
+ *         port_stop   port_start                 stop / start the PF port (VF uplink)
  *   VF:   read <id> <len>                        -> OK <n> <hex>
  *         write <id> <hex>
  *         inval                                  -> OK <mask, 0x hex>
@@ -377,6 +378,25 @@ cmd_unstall(struct agent *ag, char **argv, char *out)
 	return service_run(ag, true);
 }
 
+/* The PF port's state is its VFs' uplink. */
+static int
+cmd_port_stop(struct agent *ag, char **argv, char *out)
+{
+	int ret = rte_eth_dev_stop(ag->port);
+
+	ag->started = ag->started && ret != 0;
+	return ret;
+}
+
+static int
+cmd_port_start(struct agent *ag, char **argv, char *out)
+{
+	int ret = rte_eth_dev_start(ag->port);
+
+	ag->started = ag->started || ret == 0;
+	return ret;
+}
+
 /* ---- VF commands ---- */
 
 static int
@@ -455,6 +475,8 @@ static const struct command commands[] = {
 	{ "events", AGENT_PF, 0, cmd_events },
 	{ "stall", AGENT_PF, 0, cmd_stall },
 	{ "unstall", AGENT_PF, 0, cmd_unstall },
+	{ "port_stop", AGENT_PF, 0, cmd_port_stop },
+	{ "port_start", AGENT_PF, 0, cmd_port_start },
 	{ "read", AGENT_VF, 2, cmd_read },
 	{ "write", AGENT_VF, 2, cmd_write },
 	{ "inval", AGENT_VF, 0, cmd_inval },
@@ -539,11 +561,11 @@ find_port(struct agent *ag)
 	return -ENODEV;
 }
 
-/* The VF port is started so that its link follows the PF: up while the PF
- * serves, down once it is gone. Starting needs one queue of each kind.
+/* Both ports are started: a VF's link is up only while its PF's port is
+ * started and the PF serves. Starting needs one queue of each kind.
  */
 static int
-start_vf_port(struct agent *ag)
+start_port(struct agent *ag)
 {
 	struct rte_eth_conf conf = { 0 };
 	int socket = rte_eth_dev_socket_id(ag->port);
@@ -574,9 +596,10 @@ setup(struct agent *ag)
 
 	if (ret < 0)
 		return ret;
-	if (ag->mode == AGENT_VF)
-		return start_vf_port(ag);
-	return rte_eth_dev_callback_register(ag->port, RTE_ETH_EVENT_VF_MBOX, vf_mbox_event, ag);
+	if (ag->mode == AGENT_PF)
+		ret = rte_eth_dev_callback_register(ag->port, RTE_ETH_EVENT_VF_MBOX,
+				vf_mbox_event, ag);
+	return ret < 0 ? ret : start_port(ag);
 }
 
 static void

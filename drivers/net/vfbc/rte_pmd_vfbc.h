@@ -41,8 +41,8 @@ extern "C" {
  * @name Well-known blocks
  * Blocks the driver defines for every VF at probe, with VF read and write
  * rights, at the top of the invalidate mask's range (IDs 0..61 stay free). The PF application may set them like any block; the VF port reads
- * them when it is configured and started, and its MAC address, MTU limit and
- * link status follow them. A VF's rte_eth_dev_default_mac_addr_set() and
+ * them when it is configured and started, and again as soon as the PF
+ * invalidates them; its MAC address, MTU limit and link status follow them. A VF's rte_eth_dev_default_mac_addr_set() and
  * rte_eth_dev_set_mtu() write them through the backchannel, so the PF
  * application may deny them (RTE_ETH_EVENT_VF_MBOX). Contents are in host byte
  * order, except the MAC address bytes.
@@ -132,6 +132,11 @@ int rte_pmd_vfbc_vf_write_block(uint16_t port_id, uint32_t block_id, const void 
 /**
  * VF: fetch and clear the mask of invalidated blocks (bit n: block ID n,
  * for IDs 0..63). Invalidations are OR-ed until fetched.
+ *
+ * As they arrive, the VF port also raises RTE_ETH_EVENT_VF_MBOX on itself,
+ * from a control thread, with ret_param pointing to a uint64_t holding the
+ * newly invalidated blocks (which stay to be fetched here). Invalidated
+ * well-known blocks are re-read before the event.
  *
  * @param port_id  a net_vfbc_vf port
  * @param[out] mask the invalidated blocks, 0 if none

@@ -16,15 +16,28 @@
 
 static int vfbc_pf_dev_close(struct rte_eth_dev *dev);
 
+/* The VFs' links follow the PF port: their watchers hear of it at once. */
+static void
+set_uplink(struct rte_eth_dev *dev, bool up)
+{
+	struct vfbc_pf *pf = dev->data->dev_private;
+	uint16_t i;
+
+	for (i = 0; i < pf->num_vfs; i++)
+		vfbc_pf_mbox_set_uplink(&pf->vfs[i].mbox, up);
+}
+
 static int
 vfbc_pf_dev_start(struct rte_eth_dev *dev)
 {
+	set_uplink(dev, true);
 	return vfbc_ethdev_set_link(dev, true);
 }
 
 static int
 vfbc_pf_dev_stop(struct rte_eth_dev *dev)
 {
+	set_uplink(dev, false);
 	return vfbc_ethdev_set_link(dev, false);
 }
 

@@ -393,7 +393,7 @@ vfbc_show_mailbox(const struct rte_pmd_vfbc_vf_stats *st)
 			", denied %" PRIu64 ", EMSGSIZE %" PRIu64 ", EINVAL %" PRIu64
 			", EPROTO %" PRIu64 "\n", st->ok, st->err_noent, st->err_access,
 			st->err_denied, st->err_msgsize, st->err_inval, st->err_proto);
-	printf("  Invalidations not fetched: 0x%" PRIx64 "\n", st->inval_pending);
+	printf("  Invalidations not taken by the VF: 0x%" PRIx64 "\n", st->inval_pending);
 }
 
 static void

@@ -14,20 +14,6 @@
 
 static int vfbc_vf_dev_close(struct rte_eth_dev *dev);
 
-static bool
-pf_serving(const struct vfbc_vf *vf)
-{
-	return !__atomic_load_n(&vf->mbox.gone, __ATOMIC_ACQUIRE) &&
-		__atomic_load_n(&vf->region.hdr->pf.pf_state, __ATOMIC_ACQUIRE) ==
-			VFBC_PF_STATE_READY;
-}
-
-static bool
-link_up(const struct vfbc_vf *vf)
-{
-	return pf_serving(vf) && vfbc_vf_vport_link_up(vf);
-}
-
 /* Reading the blocks may fail (PF gone, stalled): the port still configures
  * and starts, with what it had and its link down if the PF does not serve.
  */
@@ -44,7 +30,7 @@ vfbc_vf_dev_start(struct rte_eth_dev *dev)
 	struct vfbc_vf *vf = dev->data->dev_private;
 
 	vfbc_vf_config_refresh(vf);
-	return vfbc_ethdev_set_link(dev, link_up(vf));
+	return vfbc_ethdev_set_link(dev, vfbc_vf_link_should_be_up(vf));
 }
 
 static int
@@ -66,7 +52,8 @@ static int
 vfbc_vf_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 {
 	if (dev->data->dev_started)
-		return vfbc_ethdev_set_link(dev, link_up(dev->data->dev_private));
+		return vfbc_ethdev_set_link(dev,
+				vfbc_vf_link_should_be_up(dev->data->dev_private));
 	return vfbc_ethdev_set_link(dev, false);
 }
 
@@ -105,10 +92,7 @@ vfbc_vf_monitor_run(void *arg)
 	vfbc_vf_mbox_mark_gone(&vf->mbox);
 	VFBC_LOG(WARNING, "%s: PF %s is gone: requests fail with -ENOTCONN", dev->data->name,
 			vf->params.pf);
-	if (dev->data->dev_link.link_status == RTE_ETH_LINK_UP) {
-		vfbc_ethdev_set_link(dev, false);
-		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
-	}
+	vfbc_vf_follow_link(vf);
 	return NULL;
 }
 
@@ -147,10 +131,12 @@ vfbc_vf_release(struct vfbc_vf *vf)
 	if (vf->closed)
 		return;
 	vf->closed = true;
+	vfbc_vf_watch_stop(vf);
 	monitor_stop(vf);
 	if (vf->mbox.slots != NULL)
 		vfbc_vf_mbox_fini(&vf->mbox);
 	vfbc_region_close(&vf->region);
+	pthread_mutex_destroy(&vf->config_lock);
 }
 
 static int
@@ -212,7 +198,10 @@ vf_setup(struct vfbc_vf *vf)
 	 * after every vdev is probed, so no answer can come during probe.
 	 */
 	vfbc_vf_mbox_attach_start(&vf->mbox);
-	return monitor_start(vf);
+	ret = monitor_start(vf);
+	if (ret == 0)
+		ret = vfbc_vf_watch_start(vf);
+	return ret;
 }
 
 static int
@@ -244,6 +233,8 @@ vfbc_vf_probe(struct rte_vdev_device *vdev)
 	vf->params = params;
 	vf->region = region;
 	vf->timeout_ns = (uint64_t)params.timeout_ms * 1000000;
+	rte_spinlock_init(&vf->inval_lock);
+	pthread_mutex_init(&vf->config_lock, NULL);
 	dev->dev_ops = &vfbc_vf_ops;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
 	ret = vf_setup(vf);

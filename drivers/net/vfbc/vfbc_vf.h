@@ -9,6 +9,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include <rte_spinlock.h>
+
 #include "rte_pmd_vfbc.h"
 #include "vfbc_ethdev.h"
 #include "vfbc_mbox.h"
@@ -36,6 +38,12 @@ struct vfbc_vf {
 	pthread_t monitor;
 	bool monitor_running;
 	bool closed;
+	pthread_t watch;                     /**< notice thread, see vfbc_vf_watch.c */
+	bool watch_running;
+	bool watch_stop;
+	rte_spinlock_t inval_lock;
+	uint64_t inval_pending;              /**< taken by the watcher, not yet fetched */
+	pthread_mutex_t config_lock;         /**< serialises following the blocks and link */
 	bool config_read;                    /**< vport holds what the PF last said */
 	struct rte_pmd_vfbc_vport_block vport; /**< last VPort block read */
 	struct rte_ether_addr pf_mac;        /**< MAC block as last read or written */
@@ -54,6 +62,16 @@ uint16_t vfbc_vf_max_mtu(const struct vfbc_vf *vf);
 /** eth_dev_ops: through the backchannel, the PF may deny (-EACCES). */
 int vfbc_vf_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr);
 int vfbc_vf_mtu_set(struct rte_eth_dev *dev, uint16_t mtu);
+
+/** Start/stop the thread that follows the PF's notices. */
+int vfbc_vf_watch_start(struct vfbc_vf *vf);
+void vfbc_vf_watch_stop(struct vfbc_vf *vf);
+/** Fetch and clear the invalidated blocks, for the application. */
+uint64_t vfbc_vf_fetch_invalidated(struct vfbc_vf *vf);
+/** Whether a started port's link should be up: PF serving, uplink and VPort up. */
+bool vfbc_vf_link_should_be_up(const struct vfbc_vf *vf);
+/** Set the link as it should be; raise RTE_ETH_EVENT_INTR_LSC if it changed. */
+void vfbc_vf_follow_link(struct vfbc_vf *vf);
 
 /** Parse VF devargs into @p p (defaults first). @return 0 or -EINVAL. */
 int vfbc_vf_parse_devargs(const char *name, const char *args, struct vfbc_vf_params *p);

@@ -43,7 +43,7 @@ rte_pmd_vfbc_vf_get_invalidated(uint16_t port_id, uint64_t *mask)
 		return -ENOTSUP;
 	if (mask == NULL)
 		return -EINVAL;
-	*mask = vfbc_vf_mbox_fetch_invalidated(&vf->mbox);
+	*mask = vfbc_vf_fetch_invalidated(vf);
 	return 0;
 }
 

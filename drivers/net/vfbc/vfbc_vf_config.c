@@ -47,21 +47,24 @@ vfbc_vf_config_refresh(struct vfbc_vf *vf)
 	struct rte_eth_dev_data *data = vf->dev->data;
 	struct rte_pmd_vfbc_mac_block mb;
 	struct rte_pmd_vfbc_vport_block vb;
-	int ret = read_config(vf, &mb, &vb);
+	int ret;
 
+	pthread_mutex_lock(&vf->config_lock);
+	ret = read_config(vf, &mb, &vb);
 	if (ret < 0) {
 		VFBC_LOG(WARNING, "%s: cannot read the well-known blocks from PF %s: %s; "
 				"keeping MAC " RTE_ETHER_ADDR_PRT_FMT " and MTU %u", data->name,
 				vf->params.pf, rte_strerror(-ret),
 				RTE_ETHER_ADDR_BYTES(data->mac_addrs), data->mtu);
-		return ret;
+	} else {
+		memcpy(data->mac_addrs->addr_bytes, mb.addr, sizeof(mb.addr));
+		vf->pf_mac = *data->mac_addrs;
+		data->mtu = vb.mtu;
+		vf->vport = vb;
+		vf->config_read = true;
 	}
-	memcpy(data->mac_addrs->addr_bytes, mb.addr, sizeof(mb.addr));
-	vf->pf_mac = *data->mac_addrs;
-	data->mtu = vb.mtu;
-	vf->vport = vb;
-	vf->config_read = true;
-	return 0;
+	pthread_mutex_unlock(&vf->config_lock);
+	return ret;
 }
 
 bool
@@ -86,12 +89,16 @@ vfbc_vf_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 	/* ethdev replays the default address at every start: the PF already
 	 * has it, so asking it again would only raise a needless event.
 	 */
-	if (vf->config_read && rte_is_same_ether_addr(addr, &vf->pf_mac))
-		return 0;
-	memcpy(mb.addr, addr->addr_bytes, sizeof(mb.addr));
-	ret = write_block(vf, RTE_PMD_VFBC_BLOCK_ID_MAC, &mb, sizeof(mb));
-	if (ret == 0)
-		vf->pf_mac = *addr; /* ethdev stores it in mac_addrs itself */
+	pthread_mutex_lock(&vf->config_lock);
+	if (vf->config_read && rte_is_same_ether_addr(addr, &vf->pf_mac)) {
+		ret = 0;
+	} else {
+		memcpy(mb.addr, addr->addr_bytes, sizeof(mb.addr));
+		ret = write_block(vf, RTE_PMD_VFBC_BLOCK_ID_MAC, &mb, sizeof(mb));
+		if (ret == 0)
+			vf->pf_mac = *addr; /* ethdev stores it in mac_addrs itself */
+	}
+	pthread_mutex_unlock(&vf->config_lock);
 	return ret;
 }
 
@@ -104,13 +111,15 @@ vfbc_vf_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 
 	if (mtu > vfbc_vf_max_mtu(vf))
 		return -EINVAL;
+	pthread_mutex_lock(&vf->config_lock);
 	/* Start from the PF's current block: only the MTU is the VF's to change. */
 	ret = read_config(vf, &(struct rte_pmd_vfbc_mac_block){ .reserved = { 0 } }, &vb);
-	if (ret < 0)
-		return ret;
-	vb.mtu = mtu;
-	ret = write_block(vf, RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb, sizeof(vb));
-	if (ret == 0)
-		vf->vport = vb;
+	if (ret == 0) {
+		vb.mtu = mtu;
+		ret = write_block(vf, RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb, sizeof(vb));
+		if (ret == 0)
+			vf->vport = vb;
+	}
+	pthread_mutex_unlock(&vf->config_lock);
 	return ret;
 }
