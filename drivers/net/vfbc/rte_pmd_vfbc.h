@@ -40,12 +40,14 @@ extern "C" {
 /**
  * @name Well-known blocks
  * Blocks the driver defines for every VF at probe, with VF read and write
- * rights, at the top of the invalidate mask's range (IDs 0..61 stay free). The PF application may set them like any block; the VF port reads
- * them when it is configured and started, and again as soon as the PF
- * invalidates them; its MAC address, MTU limit and link status follow them. A VF's rte_eth_dev_default_mac_addr_set() and
- * rte_eth_dev_set_mtu() write them through the backchannel, so the PF
- * application may deny them (RTE_ETH_EVENT_VF_MBOX). Contents are in host byte
- * order, except the MAC address bytes.
+ * rights, at the top of the invalidate mask's range (IDs 0..61 stay free).
+ * The PF application may set them like any block; the VF port reads them when
+ * it is configured and started, and again as soon as the PF invalidates them;
+ * its MAC address, MTU limit and link status follow them. A VF's
+ * rte_eth_dev_default_mac_addr_set() and rte_eth_dev_set_mtu() write them
+ * through the backchannel, so the PF application may deny them
+ * (RTE_ETH_EVENT_VF_MBOX). Contents are in host byte order, except the MAC
+ * address bytes.
  * @{
  */
 /** Block ID of the VF's MAC address: struct rte_pmd_vfbc_mac_block. */

@@ -191,7 +191,8 @@ vf_setup(struct vfbc_vf *vf)
 	vfbc_ethdev_make_mac(&mac, vf->params.pf, (uint16_t)vf->params.vf);
 	ret = vfbc_ethdev_init(vf->dev, &mac);
 	if (ret == 0)
-		ret = vfbc_vf_mbox_init(&vf->mbox, &vf->region, (uint64_t)vf->params.spin_us * 1000);
+		ret = vfbc_vf_mbox_init(&vf->mbox, &vf->region,
+				(uint64_t)vf->params.spin_us * 1000);
 	if (ret < 0)
 		return ret;
 	/* Ask now, wait later: in the PF's own process the service starts only
