@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vfbc authors
+"""Write the seed inputs of fuzz-pf-mbox into pf_mbox/ beside this file.
+
+Each seed is a small valid session in the harness's input format (enum fz_op
+in app/test-vfbc/fuzz_pf_mbox.c): a layout byte, then operations. The seeds
+are committed; run this again after a change of the format.
+
+Usage: make_seeds.py [OUTPUT_DIR]
+"""
+
+import pathlib
+import struct
+import sys
+
+# Layouts (index: mailbox depth, slot_data_max): 0: 1, 3776; 1: 4, 896; 2: 8, 100; 3: 16, 1
+# Operations, as enum fz_op.
+POKE, POKE_SLOT, POKE_VF_CTL, POST, ARM, ATTACH, SERVE, PF_SET, PF_DEFINE, INVALIDATE, \
+    POLICY = range(11)
+# Indexes into fz_ids: block 1 is VF-readable, 2 read-write, 0x3f no rights, 4 undefined.
+ID_RO, ID_RW, ID_NONE, ID_MISSING = 1, 2, 6, 8
+READ, WRITE, RAW_OP = 0x00, 0x60, 0xc0
+DESC = 64  # payload offset in a slot
+
+
+def b8(*vals):
+    return bytes(v & 0xff for v in vals)
+
+
+def attach(nonce, lo=1, hi=1):
+    """Ask for an attach and let the PF answer it, as a VF waits for the answer
+    before it posts: the attach moves the sequence numbers the PF expects."""
+    return b8(ATTACH, lo, hi) + struct.pack("<I", nonce) + serve(0)
+
+
+def post(k, op, id_index, length, raw_op=None):
+    """A request at the PF's next sequence number + k, of length 1..64."""
+    out = b8(POST, k, op)
+    if raw_op is not None:
+        out += struct.pack("<H", raw_op)
+    # length class 8: 1 + 8 // 16 + byte % 64 = 1 + byte
+    return out + b8(id_index, 8, length - 1, 0)
+
+
+def poke_slot(slot, off, data):
+    return b8(POKE_SLOT, slot) + struct.pack("<H", off) + b8(len(data)) + data
+
+
+def serve(budget):
+    return b8(SERVE, budget)
+
+
+SEEDS = {
+    "attach_read": b8(1) + attach(1) + post(0, READ, ID_RO, 16) + serve(1),
+    "write_read": b8(1) + attach(7) + poke_slot(0, DESC, b"hello vfbc") +
+    post(0, WRITE, ID_RW, 10) + post(1, READ, ID_RW, 32) + serve(4),
+    "bad_op": b8(2) + attach(3) + post(0, RAW_OP, ID_RW, 12, raw_op=0x0009) +
+    post(1, READ, ID_NONE, 12) + post(2, READ, ID_MISSING, 12) + serve(3),
+    "garbage": b8(2) + attach(5) + b8(POKE, 0x00, 0x01, 32) + bytes(range(0x40, 0x60)) +
+    b8(ARM, 8) + serve(17),
+    "policy": b8(1) + b8(POLICY, 3) + struct.pack("<I", 0b10) + struct.pack("<H", DESC) +
+    b8(4) + b"evil" + attach(9) + poke_slot(0, DESC, b"approved") +
+    post(0, WRITE, ID_RW, 12) + post(1, WRITE, ID_RW, 12) + post(2, READ, ID_RW, 20) +
+    serve(9),
+    "pf_app": b8(3) + b8(PF_DEFINE, 0x20, 1, 3) + b8(PF_SET, 0, 8, 2, 2) + b"ab" +
+    b8(INVALIDATE) + struct.pack("<Q", 0x8000000000000005) + attach(2, 2, 3) + serve(1) +
+    attach(3) + b8(ARM, 16) + serve(33),
+    "one_slot": b8(0) + attach(11) + post(0, WRITE, ID_RW, 16) + serve(1) +
+    post(0, READ, ID_RW, 16) + serve(2) + attach(12) + serve(1),
+}
+
+
+def main():
+    out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else \
+        pathlib.Path(__file__).resolve().parent / "pf_mbox"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in SEEDS.items():
+        (out / name).write_bytes(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
