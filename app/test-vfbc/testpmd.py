@@ -17,6 +17,17 @@ class TestpmdError(Exception):
     pass
 
 
+def environment():
+    """Environment of a testpmd: with the library VFBC_TEST_PRELOAD names first in
+    LD_PRELOAD. run_tests.py sets it to the ASan runtime for a sanitizer build,
+    whose driver a stock testpmd can only load with the runtime preloaded."""
+    env = dict(os.environ)
+    preload = env.get("VFBC_TEST_PRELOAD")
+    if preload:
+        env["LD_PRELOAD"] = ":".join(p for p in (preload, env.get("LD_PRELOAD")) if p)
+    return env
+
+
 class Testpmd:
     """An interactive testpmd; use as a context manager so it always ends."""
 
@@ -35,8 +46,9 @@ class Testpmd:
         self.startup = ""
 
     def __enter__(self):
+        # stdbuf appends its own library to LD_PRELOAD, after ours.
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, bufsize=0)
+                                     stderr=subprocess.STDOUT, bufsize=0, env=environment())
         threading.Thread(target=self._reader, daemon=True).start()
         self.startup = self._until_prompt()
         return self

@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 
-from testpmd import Testpmd
+from testpmd import Testpmd, environment
 from tests_mp import Agent
 
 # main lcore, service lcore, forwarding lcore on 2 CPUs
@@ -95,7 +95,7 @@ def run_expect_probe_error(ctx, vdev_args, message):
     args = ["/usr/bin/dpdk-testpmd"] + eal(ctx, ["-l", "0-1"]) + vdev_args + \
         ["--", "--total-num-mbufs=8192"]
     proc = subprocess.run(args, input="", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=60, check=False)
+                          text=True, timeout=60, check=False, env=environment())
     assert message in proc.stdout, "%r not in:\n%s" % (message, proc.stdout[-3000:])
     assert proc.returncode >= 0, "testpmd died of signal %d" % -proc.returncode
 
