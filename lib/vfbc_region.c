@@ -52,10 +52,26 @@ slot_size_of(uint32_t slot_data_max)
 	return (uint32_t)align_line(sizeof(struct vfbc_mbox_desc) + slot_data_max);
 }
 
+/* Bytes of packet rings a region with these parameters has; 0 and *ok false if invalid. */
+static uint64_t
+ring_bytes(const struct vfbc_region_params *p, bool *ok)
+{
+	uint64_t n;
+
+	*ok = true;
+	if (p->rings.nb_pairs == 0)
+		return p->ring_size;
+	n = vfbc_pring_area_size(&p->rings);
+	*ok = n != 0;
+	return n;
+}
+
 size_t
 vfbc_region_size(const struct vfbc_region_params *p)
 {
 	size_t ring_offset;
+	uint64_t rings;
+	bool ok;
 
 	if (!is_pow2(p->mbox_depth) || p->mbox_depth > VFBC_MBOX_DEPTH_MAX ||
 			p->slot_data_max == 0 || p->slot_data_max > VFBC_SLOT_DATA_MAX ||
@@ -64,9 +80,10 @@ vfbc_region_size(const struct vfbc_region_params *p)
 	ring_offset = sizeof(struct vfbc_region_hdr) +
 		(size_t)p->mbox_depth * slot_size_of(p->slot_data_max);
 	/* vfbc_region_info.ring_offset is 32 bits: rings must start below 4 GiB. */
-	if (p->ring_size != 0 && ring_offset > UINT32_MAX)
+	rings = ring_bytes(p, &ok);
+	if (!ok || (rings != 0 && ring_offset > UINT32_MAX))
 		return 0;
-	return ring_offset + align_line(p->ring_size);
+	return ring_offset + align_line(rings);
 }
 
 /* OFD locks on byte 0 belong to the open file description, so they work
@@ -226,6 +243,9 @@ static void
 fill_info(struct vfbc_region *r, const struct vfbc_region_params *p)
 {
 	struct vfbc_region_info *info = &r->hdr->info;
+	uint32_t ring_offset = r->mbox_offset + r->mbox_depth * r->slot_size;
+	bool ok;
+	uint32_t rings = (uint32_t)ring_bytes(p, &ok);
 
 	info->abi_version = VFBC_ABI_VERSION;
 	info->hdr_size = sizeof(struct vfbc_region_hdr);
@@ -237,8 +257,14 @@ fill_info(struct vfbc_region *r, const struct vfbc_region_params *p)
 	info->mbox_depth = r->mbox_depth;
 	info->slot_size = r->slot_size;
 	info->slot_data_max = r->slot_data_max;
-	info->ring_offset = p->ring_size ? r->mbox_offset + r->mbox_depth * r->slot_size : 0;
-	info->ring_size = p->ring_size;
+	info->ring_offset = rings != 0 ? ring_offset : 0;
+	info->ring_size = rings;
+	info->ring_slots = p->rings.slots;
+	info->pkt_buf_size = p->rings.buf_size;
+	info->nb_ring_pairs = p->rings.nb_pairs;
+	r->rings = p->rings;
+	if (p->rings.nb_pairs != 0)
+		r->ring_area = r->base + ring_offset;
 	r->hdr->pf.pf_state = VFBC_PF_STATE_INIT;
 	/* A VF that sees the magic sees a complete header. */
 	__atomic_store_n(&info->magic, VFBC_REGION_MAGIC, __ATOMIC_RELEASE);
@@ -315,6 +341,29 @@ vfbc_region_destroy(struct vfbc_region *r)
 	r->fd = -1;
 }
 
+/* Packet rings, if any, right after the mailbox and exactly as big as their geometry. */
+static int
+validate_rings(struct vfbc_region *r, const struct vfbc_region_info *info, uint64_t mbox_end,
+		size_t file_size)
+{
+	struct vfbc_pring_geom g = {
+		.slots = info->ring_slots,
+		.buf_size = info->pkt_buf_size,
+		.nb_pairs = info->nb_ring_pairs,
+	};
+
+	r->ring_area = NULL;
+	memset(&r->rings, 0, sizeof(r->rings));
+	if (g.nb_pairs == 0)
+		return 0;
+	if (info->ring_offset != mbox_end || vfbc_pring_area_size(&g) != info->ring_size ||
+			(uint64_t)info->ring_offset + info->ring_size > file_size)
+		return -EINVAL;
+	r->rings = g;
+	r->ring_area = r->base + info->ring_offset;
+	return 0;
+}
+
 /* Check every layout field once; the VF keeps its own copy afterwards. */
 static int
 validate_info(struct vfbc_region *r, const struct vfbc_region_info *info, size_t file_size,
@@ -337,6 +386,8 @@ validate_info(struct vfbc_region *r, const struct vfbc_region_info *info, size_t
 		return -EINVAL;
 	end = (uint64_t)info->mbox_offset + (uint64_t)info->mbox_depth * info->slot_size;
 	if (end > file_size)
+		return -EINVAL;
+	if (validate_rings(r, info, end, file_size) != 0)
 		return -EINVAL;
 	r->mbox_offset = info->mbox_offset;
 	r->mbox_depth = info->mbox_depth;

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vfbc_pring.h"
 #include "vfbc_wire.h"
 
 #ifdef __cplusplus
@@ -42,8 +43,10 @@ struct vfbc_region_params {
 	uint16_t num_vfs;
 	uint32_t mbox_depth;    /**< power of two, 1..VFBC_MBOX_DEPTH_MAX */
 	uint32_t slot_data_max; /**< 1..VFBC_SLOT_DATA_MAX */
-	uint32_t ring_size;     /**< bytes reserved for packet rings */
+	uint32_t ring_size;     /**< bytes reserved for packet rings, when rings.nb_pairs is 0 */
 	uint64_t generation;    /**< PF instance identifier, non-zero */
+	/** Packet rings; nb_pairs 0 for none. Their size replaces ring_size. */
+	struct vfbc_pring_geom rings;
 };
 
 /**
@@ -63,6 +66,8 @@ struct vfbc_region {
 	uint32_t slot_size;
 	uint32_t slot_data_max;
 	uint64_t generation;
+	struct vfbc_pring_geom rings; /**< nb_pairs 0: no packet rings */
+	uint8_t *ring_area;           /**< first packet ring, NULL if none */
 	char path[PATH_MAX];
 };
 

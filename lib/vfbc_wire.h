@@ -20,6 +20,8 @@
  *   offset 128  struct vfbc_vf_ctl       written by the VF, untrusted by the PF
  *   mbox_offset mbox_depth slots of slot_size bytes: a struct vfbc_mbox_desc
  *               followed by slot_data_max bytes of payload
+ *   ring_offset nb_ring_pairs packet ring pairs (see "Packet rings" below),
+ *               ring_size bytes in all; absent when ring_offset is 0
  *
  * All fields are in host byte order: a region never leaves the host.
  *
@@ -37,7 +39,7 @@ extern "C" {
 /** "VFBC" in little-endian byte order. */
 #define VFBC_REGION_MAGIC UINT32_C(0x43424656)
 /** Layout of the region header and descriptors; bumped on any incompatible change. */
-#define VFBC_ABI_VERSION 1
+#define VFBC_ABI_VERSION 2
 /** Mailbox protocol versions this build speaks (negotiated at attach). */
 #define VFBC_PROTO_VERSION_MIN 1
 #define VFBC_PROTO_VERSION_MAX 1
@@ -87,7 +89,9 @@ struct vfbc_region_info {
 	uint32_t slot_data_max; /**< payload bytes per slot */
 	uint32_t ring_offset;   /**< packet rings, 0 if none */
 	uint32_t ring_size;     /**< bytes of packet rings */
-	uint32_t reserved[3];
+	uint32_t ring_slots;    /**< slots per packet ring, a power of two */
+	uint32_t pkt_buf_size;  /**< bytes per ring slot buffer, a multiple of VFBC_WIRE_LINE */
+	uint32_t nb_ring_pairs; /**< packet ring pairs: one per queue pair */
 };
 
 /** Second line: PF-written control state. */
@@ -147,7 +151,65 @@ struct vfbc_mbox_desc {
 	uint32_t cpl_reserved[5];
 };
 
+/**
+ * @name Packet rings
+ *
+ * Ring pair q (one per queue pair) is two single-producer single-consumer
+ * rings: ring 2q carries VF Tx to PF Rx, ring 2q + 1 PF Tx to VF Rx. Ring r
+ * starts at ring_offset + r * stride (vfbc_pring.h computes the stride) and is
+ *
+ *   +0     struct vfbc_ring_prod   written by the producer only
+ *   +64    struct vfbc_ring_cons   written by the consumer only
+ *   +128   ring_slots struct vfbc_ring_desc, padded to a line
+ *   then   ring_slots buffers of pkt_buf_size bytes
+ *
+ * Indexes run freely over 32 bits; slot i is i & (ring_slots - 1). The
+ * producer fills buffers and descriptors, then stores prod with release
+ * semantics, once per burst; the consumer loads prod with acquire semantics,
+ * copies out, then stores cons with release semantics, once per burst. A
+ * packet is whole in one slot: a producer gathers segments into the buffer.
+ * Each side keeps its own index privately and only publishes it: nobody ever
+ * reads back an index it wrote, and prod - cons must never exceed ring_slots.
+ * @{
+ */
+/** VF Tx to PF Rx. */
+#define VFBC_RING_DIR_TO_PF 0
+/** PF Tx to VF Rx. */
+#define VFBC_RING_DIR_TO_VF 1
+
+/** Producer's line. */
+struct vfbc_ring_prod {
+	uint32_t prod;          /**< slots published so far, release store */
+	uint32_t reserved[15];
+};
+
+/** Consumer's line. */
+struct vfbc_ring_cons {
+	uint32_t cons;          /**< slots consumed so far, release store */
+	uint32_t ready;         /**< 1 while the consumer polls (its port is started) */
+	uint32_t reserved[14];
+};
+
+/** Head of a ring: one line per writer. */
+struct vfbc_ring_hdr {
+	struct vfbc_ring_prod p;
+	struct vfbc_ring_cons c;
+};
+
+/** One slot's descriptor, written by the producer before it publishes prod. */
+struct vfbc_ring_desc {
+	uint32_t len;           /**< packet bytes in the slot's buffer */
+	uint32_t flags;         /**< 0 */
+};
+/** @} */
+
 /* The layout is ABI: a change here needs a VFBC_ABI_VERSION bump. */
+_Static_assert(sizeof(struct vfbc_ring_prod) == VFBC_WIRE_LINE, "producer line");
+_Static_assert(sizeof(struct vfbc_ring_cons) == VFBC_WIRE_LINE, "consumer line");
+_Static_assert(offsetof(struct vfbc_ring_hdr, c) == VFBC_WIRE_LINE, "consumer line offset");
+_Static_assert(sizeof(struct vfbc_ring_desc) == 8, "ring descriptor size");
+_Static_assert(offsetof(struct vfbc_region_info, ring_offset) == 44, "ring offset");
+_Static_assert(offsetof(struct vfbc_region_info, nb_ring_pairs) == 60, "ring pairs offset");
 _Static_assert(sizeof(struct vfbc_region_info) == VFBC_WIRE_LINE, "region info is one line");
 _Static_assert(sizeof(struct vfbc_pf_ctl) == VFBC_WIRE_LINE, "pf ctl is one line");
 _Static_assert(sizeof(struct vfbc_vf_ctl) == VFBC_WIRE_LINE, "vf ctl is one line");

@@ -3,10 +3,10 @@
  */
 
 /*
- * Unit tests of lib/: wire layout, regions, block store and the mailbox
- * protocol, without EAL. The PF and its VFs live in this one process: each
- * test creates its regions in its own mkdtemp() directory, a pthread plays the
- * PF's service (vfbc_pf_mbox_serve() round robin over the VFs) and the VF side
+ * Unit tests of lib/: wire layout, regions, block store, the mailbox
+ * protocol and the packet rings, without EAL. The PF and its VFs live in this
+ * one process: each test creates its regions in its own mkdtemp() directory, a
+ * pthread plays the PF's service (vfbc_pf_mbox_serve() round robin over the VFs) and the VF side
  * maps the same files through vfbc_region_open(), as a VF process would.
  *
  * Nothing here sleeps to synchronise: threads are joined, and where a test
@@ -37,6 +37,7 @@
 
 #include "vfbc_futex.h"
 #include "vfbc_mbox.h"
+#include "vfbc_pring.h"
 #include "vfbc_region.h"
 #include "vfbc_store.h"
 #include "vfbc_wire.h"
@@ -2118,6 +2119,311 @@ FIX_CASE(test_mbox_flood, 2, FLOOD_DEPTH, 128, VFBC_SPIN_NS_DEFAULT, 4, true)
 
 /* ------------------------------------------------------------------ main */
 
+/* ----------------------------------------------------------- packet rings */
+
+#define PR_SLOTS 8
+#define PR_BUF 128
+
+/* A ring area in private memory, a producer view and a consumer view of ring 1. */
+struct pr_fix {
+	struct vfbc_pring_geom g;
+	uint8_t *area;
+	struct vfbc_pring prod;
+	struct vfbc_pring cons;
+};
+
+static int
+pr_setup(struct pr_fix *p)
+{
+	p->g.slots = PR_SLOTS;
+	p->g.buf_size = PR_BUF;
+	p->g.nb_pairs = 1;
+	p->area = aligned_alloc(VFBC_WIRE_LINE, vfbc_pring_area_size(&p->g));
+	VT_CHECK(p->area != NULL, "out of memory");
+	memset(p->area, 0, vfbc_pring_area_size(&p->g));
+	vfbc_pring_map(&p->prod, p->area, &p->g, 1);
+	vfbc_pring_map(&p->cons, p->area, &p->g, 1);
+	return 0;
+}
+
+/* A fake mbuf over @p buf: the ring helpers only read and write its fields. */
+static void
+pr_mbuf(struct rte_mbuf *m, uint8_t *buf, uint16_t room, uint16_t len)
+{
+	memset(m, 0, sizeof(*m));
+	m->buf_addr = buf;
+	m->buf_len = room;
+	m->data_off = 0;
+	m->data_len = len;
+	m->pkt_len = len;
+	m->nb_segs = 1;
+}
+
+static void
+pr_fill(uint8_t *buf, uint32_t len, uint32_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)(seed * 31 + i);
+}
+
+static bool
+pr_check(const uint8_t *buf, uint32_t len, uint32_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] != (uint8_t)(seed * 31 + i))
+			return false;
+	}
+	return true;
+}
+
+/* Push @p n packets of length 1 + seed % PR_BUF with content from seed. */
+static int
+pr_push(struct pr_fix *p, uint32_t n, uint32_t seed)
+{
+	uint8_t data[PR_BUF];
+	struct rte_mbuf m;
+	uint32_t i;
+
+	VT_EQ(vfbc_pring_free_count(&p->prod, n), n);
+	for (i = 0; i < n; i++) {
+		uint16_t len = (uint16_t)(1 + (seed + i) % PR_BUF);
+
+		pr_fill(data, len, seed + i);
+		pr_mbuf(&m, data, sizeof(data), len);
+		VT_EQ(vfbc_pring_put_mbuf(&p->prod, i, &m), len);
+	}
+	vfbc_pring_publish(&p->prod, n);
+	return 0;
+}
+
+static int
+pr_pop(struct pr_fix *p, uint32_t n, uint32_t seed)
+{
+	uint8_t data[PR_BUF];
+	struct rte_mbuf m;
+	uint32_t i;
+
+	VT_EQ(vfbc_pring_avail(&p->cons, 64), n);
+	for (i = 0; i < n; i++) {
+		uint32_t len = 1 + (seed + i) % PR_BUF;
+
+		pr_mbuf(&m, data, sizeof(data), 0);
+		VT_EQ(vfbc_pring_get_mbuf(&p->cons, i, &m), len);
+		VT_EQ(m.pkt_len, len);
+		VT_CHECK(pr_check(data, len, seed + i), "packet %u of seed %u differs", i, seed);
+	}
+	vfbc_pring_release(&p->cons, n);
+	return 0;
+}
+
+static int
+test_pring_geometry(void)
+{
+	struct vfbc_pring_geom g = { .slots = 1024, .buf_size = 2048, .nb_pairs = 1 };
+
+	VT_EQ(vfbc_pring_geom_check(&g), 0);
+	/* Header lines, 1024 descriptors of 8 bytes, 1024 buffers. */
+	VT_EQ(vfbc_pring_stride(&g), 128 + 8192 + 1024 * 2048);
+	VT_EQ(vfbc_pring_area_size(&g), 2 * vfbc_pring_stride(&g));
+	g.slots = 1000;
+	VT_EQ(vfbc_pring_area_size(&g), 0);
+	g.slots = 1;
+	VT_EQ(vfbc_pring_geom_check(&g), -EINVAL);
+	g.slots = 1024;
+	g.buf_size = 2000;
+	VT_EQ(vfbc_pring_geom_check(&g), -EINVAL);
+	g.buf_size = 2048;
+	g.nb_pairs = 0;
+	VT_EQ(vfbc_pring_geom_check(&g), -EINVAL);
+	g.nb_pairs = VFBC_PRING_PAIRS_MAX + 1;
+	VT_EQ(vfbc_pring_geom_check(&g), -EINVAL);
+	/* ring_size on the wire is 32 bits. */
+	g.nb_pairs = VFBC_PRING_PAIRS_MAX;
+	g.slots = VFBC_PRING_SLOTS_MAX;
+	g.buf_size = VFBC_PRING_BUF_MAX;
+	VT_EQ(vfbc_pring_area_size(&g), 0);
+	return 0;
+}
+
+/* Indexes run over 32 bits: start just before they wrap. */
+static int
+test_pring_wraparound(void)
+{
+	struct pr_fix p;
+	uint32_t round;
+	int ret = 0;
+
+	if (pr_setup(&p) != 0)
+		return -1;
+	p.prod.p->prod = UINT32_MAX - 5;
+	p.prod.c->cons = UINT32_MAX - 5;
+	vfbc_pring_prod_adopt(&p.prod);
+	vfbc_pring_cons_adopt(&p.cons);
+	VT_EQ(p.prod.head, UINT32_MAX - 5);
+	for (round = 0; round < 10 && ret == 0; round++) {
+		ret = pr_push(&p, 3, round * 3);
+		if (ret == 0)
+			ret = pr_pop(&p, 3, round * 3);
+	}
+	VT_CHECK(p.cons.head < 100, "indexes did not wrap: %u", p.cons.head);
+	VT_EQ(p.prod.errors + p.cons.errors, 0);
+	free(p.area);
+	return ret;
+}
+
+static int
+test_pring_full(void)
+{
+	struct pr_fix p;
+	int ret;
+
+	if (pr_setup(&p) != 0)
+		return -1;
+	ret = pr_push(&p, PR_SLOTS, 7);
+	if (ret == 0) {
+		VT_EQ(vfbc_pring_free_count(&p.prod, 1), 0);
+		/* Two released: exactly two free again; the consumer reads them first. */
+		VT_EQ(vfbc_pring_avail(&p.cons, 2), 2);
+		vfbc_pring_release(&p.cons, 2);
+		VT_EQ(vfbc_pring_free_count(&p.prod, 32), 2);
+		p.prod.limit = 4; /* a Tx queue of 4 descriptors: at most 4 in flight */
+		VT_EQ(vfbc_pring_free_count(&p.prod, 32), 0);
+		ret = pr_pop(&p, PR_SLOTS - 2, 9);
+	}
+	if (ret == 0) {
+		VT_EQ(vfbc_pring_free_count(&p.prod, 32), 4);
+		VT_EQ(vfbc_pring_avail(&p.cons, 32), 0);
+		VT_EQ(p.prod.errors + p.cons.errors, 0);
+	}
+	free(p.area);
+	return ret;
+}
+
+/* A chain of three segments lands whole in one slot; one too long does not. */
+static int
+test_pring_multiseg(void)
+{
+	uint8_t seg[3][40], whole[120], out[PR_BUF];
+	struct rte_mbuf m[3], rx;
+	struct pr_fix p;
+	int i;
+
+	if (pr_setup(&p) != 0)
+		return -1;
+	pr_fill(whole, sizeof(whole), 5);
+	for (i = 0; i < 3; i++) {
+		memcpy(seg[i], whole + 40 * i, 40);
+		pr_mbuf(&m[i], seg[i], 40, 40);
+		m[i].next = i < 2 ? &m[i + 1] : NULL;
+	}
+	m[0].nb_segs = 3;
+	m[0].pkt_len = 120;
+	VT_EQ(vfbc_pring_free_count(&p.prod, 2), 2);
+	VT_EQ(vfbc_pring_put_mbuf(&p.prod, 0, &m[0]), 120);
+	m[0].pkt_len = PR_BUF + 1;
+	VT_EQ(vfbc_pring_put_mbuf(&p.prod, 1, &m[0]), -EMSGSIZE);
+	/* pkt_len beyond its segments: only what the segments hold is copied. */
+	m[0].pkt_len = 100;
+	VT_EQ(vfbc_pring_put_mbuf(&p.prod, 1, &m[0]), 100);
+	vfbc_pring_publish(&p.prod, 2);
+	VT_EQ(vfbc_pring_avail(&p.cons, 8), 2);
+	pr_mbuf(&rx, out, sizeof(out), 0);
+	VT_EQ(vfbc_pring_get_mbuf(&p.cons, 0, &rx), 120);
+	VT_CHECK(memcmp(out, whole, 120) == 0, "gathered bytes differ");
+	/* An mbuf too small for the packet: refused, not overrun. */
+	pr_mbuf(&rx, out, 64, 0);
+	VT_EQ(vfbc_pring_get_mbuf(&p.cons, 0, &rx), -EMSGSIZE);
+	pr_mbuf(&rx, out, sizeof(out), 0);
+	VT_EQ(vfbc_pring_get_mbuf(&p.cons, 1, &rx), 100);
+	VT_CHECK(memcmp(out, whole, 100) == 0, "truncated gather differs");
+	vfbc_pring_release(&p.cons, 2);
+	free(p.area);
+	return 0;
+}
+
+/* A hostile peer's indexes and lengths are counted, never followed. */
+static int
+test_pring_corrupt(void)
+{
+	uint8_t out[PR_BUF];
+	struct rte_mbuf rx;
+	struct pr_fix p;
+
+	if (pr_setup(&p) != 0)
+		return -1;
+	if (pr_push(&p, 2, 1) != 0)
+		return -1;
+	/* Lengths: 0 and past the buffer. */
+	p.prod.desc[0].len = PR_BUF + 1;
+	p.prod.desc[1].len = 0;
+	VT_EQ(vfbc_pring_avail(&p.cons, 8), 2);
+	pr_mbuf(&rx, out, sizeof(out), 0);
+	VT_EQ(vfbc_pring_get_mbuf(&p.cons, 0, &rx), -EBADMSG);
+	VT_EQ(vfbc_pring_get_mbuf(&p.cons, 1, &rx), -EBADMSG);
+	VT_EQ(rx.pkt_len, 0);
+	VT_EQ(p.cons.errors, 2);
+	vfbc_pring_release(&p.cons, 2);
+	VT_CHECK(!p.cons.broken, "bad lengths break the ring");
+	/* A producer index more than a ring ahead: the ring is broken. */
+	p.prod.p->prod = p.cons.head + PR_SLOTS + 1;
+	VT_EQ(vfbc_pring_avail(&p.cons, 8), 0);
+	VT_CHECK(p.cons.broken, "ring not marked broken");
+	VT_EQ(p.cons.errors, 3);
+	/* ... and stays so, whatever the index says next. */
+	p.prod.p->prod = p.cons.head + 1;
+	VT_EQ(vfbc_pring_avail(&p.cons, 8), 0);
+	VT_EQ(p.cons.errors, 3);
+	/* A producer index behind the consumer: as far out. */
+	vfbc_pring_cons_adopt(&p.cons);
+	p.prod.p->prod = p.cons.head - 1;
+	VT_EQ(vfbc_pring_avail(&p.cons, 8), 0);
+	VT_EQ(p.cons.errors, 4);
+	/* A consumer index the producer never reached, seen once the cached one
+	 * leaves too little room.
+	 */
+	vfbc_pring_prod_adopt(&p.prod);
+	p.cons.c->cons = p.prod.head + 3;
+	VT_EQ(vfbc_pring_free_count(&p.prod, 32), 0);
+	VT_CHECK(p.prod.broken, "producer ring not marked broken");
+	VT_EQ(p.prod.errors, 1);
+	free(p.area);
+	return 0;
+}
+
+/* A region with rings: the VF finds them where the PF put them, or refuses a forged size. */
+static int
+test_pring_region(struct fix *f)
+{
+	struct vfbc_region_params p = std_params(f, 0);
+	struct vfbc_region *pf = &f->pf_r[0], *vf = &f->vf_r[0];
+
+	p.rings.slots = 16;
+	p.rings.buf_size = 256;
+	p.rings.nb_pairs = 2;
+	VT_EQ(vfbc_region_create(pf, f->path[0], &p), 0);
+	VT_EQ(pf->hdr->info.ring_size, vfbc_pring_area_size(&p.rings));
+	VT_EQ(pf->hdr->info.ring_offset, pf->ring_area - pf->base);
+	VT_EQ(pf->hdr->info.nb_ring_pairs, 2);
+	VT_EQ(vfbc_region_open(vf, f->path[0], 0), 0);
+	VT_EQ(vf->ring_area - vf->base, pf->ring_area - pf->base);
+	VT_EQ(vf->rings.slots, 16);
+	VT_EQ(vf->rings.buf_size, 256);
+	vfbc_region_close(vf);
+	pf->hdr->info.ring_size += 64;
+	VT_EQ(vfbc_region_open(vf, f->path[0], 0), -EINVAL);
+	pf->hdr->info.ring_size -= 64;
+	pf->hdr->info.ring_slots = 32;
+	VT_EQ(vfbc_region_open(vf, f->path[0], 0), -EINVAL);
+	pf->hdr->info.ring_slots = 16;
+	VT_EQ(vfbc_region_open(vf, f->path[0], 0), 0);
+	return 0;
+}
+FIX_CASE(test_pring_region, 0, 8, 256, 0, 0, false)
+
 static const struct vt_case cases[] = {
 	{ "wire_region_size", test_wire_region_size_case },
 	{ "wire_status_map", test_wire_status_map },
@@ -2153,6 +2459,12 @@ static const struct vt_case cases[] = {
 	{ "mbox_budget", test_mbox_budget_case },
 	{ "mbox_hostile_vf", test_mbox_hostile_vf_case },
 	{ "mbox_flood", test_mbox_flood_case },
+	{ "pring_geometry", test_pring_geometry },
+	{ "pring_wraparound", test_pring_wraparound },
+	{ "pring_full", test_pring_full },
+	{ "pring_multiseg", test_pring_multiseg },
+	{ "pring_corrupt", test_pring_corrupt },
+	{ "pring_region", test_pring_region_case },
 };
 
 int
