@@ -159,7 +159,8 @@ vfbc_pring_set_len(struct vfbc_pring *r, uint32_t i, uint32_t len)
 
 /**
  * Producer: copy the packet @p m, all its segments, into slot head + @p i.
- * @return the length, or -EMSGSIZE if it does not fit a buffer (nothing copied).
+ * @return the length; -EMSGSIZE if it does not fit a buffer, -EINVAL if it is
+ *   empty (nothing copied either way).
  */
 static inline int
 vfbc_pring_put_mbuf(struct vfbc_pring *r, uint32_t i, const struct rte_mbuf *m)
@@ -167,8 +168,8 @@ vfbc_pring_put_mbuf(struct vfbc_pring *r, uint32_t i, const struct rte_mbuf *m)
 	uint8_t *dst = vfbc_pring_buf(r, i);
 	uint32_t len = m->pkt_len, off = 0;
 
-	if (unlikely(len > r->buf_size))
-		return -EMSGSIZE;
+	if (unlikely(len == 0 || len > r->buf_size))
+		return len == 0 ? -EINVAL : -EMSGSIZE;
 	if (likely(m->nb_segs == 1 && m->data_len == len)) {
 		rte_memcpy(dst, rte_pktmbuf_mtod(m, const uint8_t *), len);
 	} else {

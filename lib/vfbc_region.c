@@ -338,6 +338,7 @@ vfbc_region_destroy(struct vfbc_region *r)
 	close(r->fd);
 	r->base = NULL;
 	r->hdr = NULL;
+	r->ring_area = NULL;
 	r->fd = -1;
 }
 
@@ -466,6 +467,7 @@ vfbc_region_close(struct vfbc_region *r)
 		close(r->fd);
 	r->base = NULL;
 	r->hdr = NULL;
+	r->ring_area = NULL;
 	r->fd = -1;
 }
 

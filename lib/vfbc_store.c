@@ -108,6 +108,14 @@ store_locked(struct vfbc_block *b, const void *buf, uint32_t len)
 	return 0;
 }
 
+/* After the lock: whoever sees the new count and then takes the lock sees the change. */
+static void
+count_change(struct vfbc_store *s, int ret)
+{
+	if (ret == 0 && s->change_count != NULL)
+		__atomic_fetch_add(s->change_count, 1, __ATOMIC_RELEASE);
+}
+
 static int
 load_locked(const struct vfbc_block *b, void *buf, uint32_t len)
 {
@@ -127,6 +135,7 @@ vfbc_store_set(struct vfbc_store *s, uint32_t id, const void *buf, uint32_t len)
 	b = find(s, id);
 	ret = b == NULL ? -ENOENT : store_locked(b, buf, len);
 	rte_spinlock_unlock(&s->lock);
+	count_change(s, ret);
 	return ret;
 }
 
@@ -219,5 +228,6 @@ vfbc_store_vf_write(struct vfbc_store *s, uint32_t id, const void *buf, uint32_t
 	if (ret == 0)
 		ret = store_locked(b, buf, len);
 	rte_spinlock_unlock(&s->lock);
+	count_change(s, ret);
 	return ret;
 }

@@ -50,6 +50,12 @@ struct vfbc_store {
 	uint32_t max_block_size;
 	uint32_t count;
 	struct vfbc_block *blocks; /**< sorted by id */
+	/**
+	 * If set, bumped (release) after every change of contents, so readers
+	 * elsewhere (the PF's MAC switching table) know when to read blocks again
+	 * without taking the lock on their fast path. Several stores may share one.
+	 */
+	uint64_t *change_count;
 };
 
 /** @return 0 or -EINVAL, -ENOMEM. */

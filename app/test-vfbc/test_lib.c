@@ -2326,6 +2326,8 @@ test_pring_multiseg(void)
 	VT_EQ(vfbc_pring_put_mbuf(&p.prod, 0, &m[0]), 120);
 	m[0].pkt_len = PR_BUF + 1;
 	VT_EQ(vfbc_pring_put_mbuf(&p.prod, 1, &m[0]), -EMSGSIZE);
+	m[0].pkt_len = 0;
+	VT_EQ(vfbc_pring_put_mbuf(&p.prod, 1, &m[0]), -EINVAL);
 	/* pkt_len beyond its segments: only what the segments hold is copied. */
 	m[0].pkt_len = 100;
 	VT_EQ(vfbc_pring_put_mbuf(&p.prod, 1, &m[0]), 100);

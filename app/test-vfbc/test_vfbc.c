@@ -2434,7 +2434,9 @@ static const char *const vf_counters[] = {
 
 /* The xstats of every port, first in the driver's part of the list. */
 static const char *const ring_counters[] = {
-	"rx_ring_dropped_packets", "tx_ring_dropped_packets",
+	"rx_ring_dropped_packets", "tx_ring_dropped_packets", "rx_ring_errors", "tx_ring_errors",
+	"rx_oversize_packets", "tx_unknown_unicast_packets", "tx_ring_full_packets",
+	"tx_vf_down_packets", "tx_oversize_packets",
 };
 
 /* Every xstat of a port, as an application reads them. */
@@ -2723,9 +2725,11 @@ static const struct xstat_want vf1_after_requests[] = {
 	{ "mbox_timeouts", 0 },
 	{ "rx_ring_dropped_packets", 0 },
 	{ "tx_ring_dropped_packets", 5 },
+	{ "tx_oversize_packets", 0 },
+	{ "rx_ring_errors", 0 },
 };
 
-/* The port drops what it is given to send: counted as ring drops. */
+/* The port drops the empty packets it is given to send: counted as ring drops. */
 static int
 xstats_tx_drops(uint16_t port, struct rte_mempool *mp)
 {

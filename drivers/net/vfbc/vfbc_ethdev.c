@@ -7,6 +7,7 @@
 #include <rte_mbuf.h>
 
 #include "vfbc_ethdev.h"
+#include "vfbc_pring.h"
 
 RTE_LOG_REGISTER_DEFAULT(vfbc_logtype, NOTICE);
 
@@ -27,64 +28,25 @@ vfbc_ethdev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
+void
+vfbc_ethdev_infos_rings(struct rte_eth_dev_info *info, const struct vfbc_pring_geom *g)
+{
+	info->max_rx_queues = (uint16_t)g->nb_pairs;
+	info->max_tx_queues = (uint16_t)g->nb_pairs;
+	info->rx_desc_lim.nb_max = (uint16_t)RTE_MIN(g->slots, (uint32_t)UINT16_MAX);
+	info->rx_desc_lim.nb_min = 1;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim = info->rx_desc_lim;
+	info->default_rxportconf.ring_size = info->rx_desc_lim.nb_max;
+	info->default_txportconf.ring_size = info->tx_desc_lim.nb_max;
+	info->default_rxportconf.nb_queues = 1;
+	info->default_txportconf.nb_queues = 1;
+}
+
 int
 vfbc_ethdev_configure(struct rte_eth_dev *dev)
 {
 	return 0;
-}
-
-static struct vfbc_queue *
-queue_alloc(struct rte_eth_dev *dev, uint16_t qid, unsigned int socket)
-{
-	struct vfbc_queue *q = rte_zmalloc_socket("vfbc_queue", sizeof(*q), RTE_CACHE_LINE_SIZE,
-			socket);
-
-	if (q != NULL) {
-		q->data = dev->data;
-		q->queue_id = qid;
-	}
-	return q;
-}
-
-int
-vfbc_ethdev_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-		unsigned int socket, const struct rte_eth_rxconf *conf, struct rte_mempool *mp)
-{
-	struct vfbc_queue *q = queue_alloc(dev, qid, socket);
-
-	if (q == NULL)
-		return -ENOMEM;
-	q->mp = mp;
-	rte_free(dev->data->rx_queues[qid]);
-	dev->data->rx_queues[qid] = q;
-	return 0;
-}
-
-int
-vfbc_ethdev_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-		unsigned int socket, const struct rte_eth_txconf *conf)
-{
-	struct vfbc_queue *q = queue_alloc(dev, qid, socket);
-
-	if (q == NULL)
-		return -ENOMEM;
-	rte_free(dev->data->tx_queues[qid]);
-	dev->data->tx_queues[qid] = q;
-	return 0;
-}
-
-void
-vfbc_ethdev_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
-{
-	rte_free(dev->data->rx_queues[qid]);
-	dev->data->rx_queues[qid] = NULL;
-}
-
-void
-vfbc_ethdev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
-{
-	rte_free(dev->data->tx_queues[qid]);
-	dev->data->tx_queues[qid] = NULL;
 }
 
 void
@@ -93,9 +55,9 @@ vfbc_ethdev_release_queues(struct rte_eth_dev *dev)
 	uint16_t i;
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		vfbc_ethdev_rx_queue_release(dev, i);
+		dev->dev_ops->rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		vfbc_ethdev_tx_queue_release(dev, i);
+		dev->dev_ops->tx_queue_release(dev, i);
 }
 
 int
@@ -132,6 +94,14 @@ vfbc_ethdev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 	return 0;
 }
 
+uint64_t
+vfbc_queue_ring_errors(const struct vfbc_queue *q)
+{
+	uint64_t n = q->ring_errors != NULL ? q->ring_errors(q) : 0;
+
+	return n >= q->ring_errors_base ? n - q->ring_errors_base : 0;
+}
+
 static void
 queue_stats_reset(struct vfbc_queue *q)
 {
@@ -139,6 +109,11 @@ queue_stats_reset(struct vfbc_queue *q)
 		q->packets = 0;
 		q->bytes = 0;
 		q->errors = 0;
+		q->unknown_unicast = 0;
+		q->ring_full = 0;
+		q->vf_down = 0;
+		q->oversize = 0;
+		q->ring_errors_base = q->ring_errors != NULL ? q->ring_errors(q) : 0;
 	}
 }
 
@@ -197,27 +172,7 @@ vfbc_ethdev_init(struct rte_eth_dev *dev, const struct rte_ether_addr *mac)
 	data->promiscuous = 1;
 	data->all_multicast = 1;
 	vfbc_ethdev_set_link(dev, false);
-	dev->rx_pkt_burst = vfbc_ethdev_rx_none;
-	dev->tx_pkt_burst = vfbc_ethdev_tx_drop;
 	return 0;
-}
-
-/* Packet rings come with the datapath; until then a port receives nothing. */
-uint16_t
-vfbc_ethdev_rx_none(void *queue, struct rte_mbuf **pkts, uint16_t n)
-{
-	return 0;
-}
-
-/* ... and drops what it is given to send, counted as errors. */
-uint16_t
-vfbc_ethdev_tx_drop(void *queue, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct vfbc_queue *q = queue;
-
-	rte_pktmbuf_free_bulk(pkts, n);
-	q->errors += n;
-	return n;
 }
 
 void

@@ -27,48 +27,57 @@ extern int vfbc_logtype;
 #define VFBC_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, vfbc_logtype, "vfbc: " fmt "\n", ##__VA_ARGS__)
 
+/**
+ * What every queue counts; the queues of vfbc_rxtx.h start with it. One
+ * writer: the lcore polling the queue.
+ */
 struct vfbc_queue {
 	struct rte_eth_dev_data *data;
 	struct rte_mempool *mp;
 	uint16_t queue_id;
+	uint16_t port_id;
 	uint64_t packets;
 	uint64_t bytes;
-	uint64_t errors;
+	uint64_t errors;          /**< packets dropped whole (ierrors/oerrors) */
+	uint64_t unknown_unicast; /**< PF Tx: no VF has the destination MAC */
+	uint64_t ring_full;       /**< PF Tx: copies dropped on a full VF ring */
+	uint64_t vf_down;         /**< PF Tx: unicast to a VF that is not up */
+	uint64_t oversize;        /**< Tx: longer than a ring buffer; Rx: than an mbuf */
+	uint64_t ring_errors_base; /**< ring_errors() at the last reset */
+	/** Bounds violations seen in this queue's rings (peer's indexes, lengths). */
+	uint64_t (*ring_errors)(const struct vfbc_queue *q);
 };
 
-/* Nothing yet: the datapath adds the packet rings here. */
 struct vfbc_port {
 	bool is_pf;
 };
 
 int vfbc_ethdev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info);
+struct vfbc_pring_geom;
+/** Queue and descriptor limits of a port whose rings have geometry @p g. */
+void vfbc_ethdev_infos_rings(struct rte_eth_dev_info *info, const struct vfbc_pring_geom *g);
 int vfbc_ethdev_configure(struct rte_eth_dev *dev);
-int vfbc_ethdev_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-		unsigned int socket, const struct rte_eth_rxconf *conf, struct rte_mempool *mp);
-int vfbc_ethdev_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-		unsigned int socket, const struct rte_eth_txconf *conf);
-void vfbc_ethdev_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
-void vfbc_ethdev_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+/** Ring bounds violations a queue saw since the last reset. */
+uint64_t vfbc_queue_ring_errors(const struct vfbc_queue *q);
 int vfbc_ethdev_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats);
 int vfbc_ethdev_stats_reset(struct rte_eth_dev *dev);
+/** Release every queue through the port's own queue release ops. */
+void vfbc_ethdev_release_queues(struct rte_eth_dev *dev);
 /** Set the link up or down. @return 0. */
 int vfbc_ethdev_set_link(struct rte_eth_dev *dev, bool up);
 int vfbc_ethdev_mode_ok(struct rte_eth_dev *dev);
 int vfbc_ethdev_mtu_set(struct rte_eth_dev *dev, uint16_t mtu);
-void vfbc_ethdev_release_queues(struct rte_eth_dev *dev);
 
 /**
- * Set up the port's common data and burst functions; the caller sets dev_ops.
+ * Set up the port's common data; the caller sets dev_ops and burst functions.
  * @return 0 or -ENOMEM.
  */
 int vfbc_ethdev_init(struct rte_eth_dev *dev, const struct rte_ether_addr *mac);
 
-uint16_t vfbc_ethdev_rx_none(void *queue, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vfbc_ethdev_tx_drop(void *queue, struct rte_mbuf **pkts, uint16_t n);
 
 /**
  * The eth_dev_ops entries the PF and VF ports share (statistics, modes,
- * queues, xstats); each table adds its own life cycle, link, MTU and dump.
+ * xstats); each table adds its own life cycle, link, MTU, queues and dump.
  */
 #define VFBC_ETHDEV_COMMON_OPS \
 	.stats_get = vfbc_ethdev_stats_get, \
@@ -77,10 +86,6 @@ uint16_t vfbc_ethdev_tx_drop(void *queue, struct rte_mbuf **pkts, uint16_t n);
 	.promiscuous_disable = vfbc_ethdev_mode_ok, \
 	.allmulticast_enable = vfbc_ethdev_mode_ok, \
 	.allmulticast_disable = vfbc_ethdev_mode_ok, \
-	.rx_queue_setup = vfbc_ethdev_rx_queue_setup, \
-	.tx_queue_setup = vfbc_ethdev_tx_queue_setup, \
-	.rx_queue_release = vfbc_ethdev_rx_queue_release, \
-	.tx_queue_release = vfbc_ethdev_tx_queue_release, \
 	.xstats_get = vfbc_xstats_get, \
 	.xstats_get_names = vfbc_xstats_get_names, \
 	.xstats_get_by_id = vfbc_xstats_get_by_id, \

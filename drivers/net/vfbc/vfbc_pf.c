@@ -11,6 +11,7 @@
 
 #include "rte_pmd_vfbc.h"
 #include "vfbc_pf.h"
+#include "vfbc_rxtx.h"
 #include "vfbc_wellknown.h"
 #include "vfbc_xstats.h"
 
@@ -42,6 +43,16 @@ vfbc_pf_dev_stop(struct rte_eth_dev *dev)
 }
 
 static int
+vfbc_pf_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct vfbc_pf *pf = dev->data->dev_private;
+
+	vfbc_ethdev_infos_get(dev, info);
+	vfbc_ethdev_infos_rings(info, &pf->params.rings);
+	return 0;
+}
+
+static int
 vfbc_pf_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 {
 	return 0;
@@ -52,9 +63,13 @@ static const struct eth_dev_ops vfbc_pf_ops = {
 	.dev_start = vfbc_pf_dev_start,
 	.dev_stop = vfbc_pf_dev_stop,
 	.dev_close = vfbc_pf_dev_close,
-	.dev_infos_get = vfbc_ethdev_infos_get,
+	.dev_infos_get = vfbc_pf_infos_get,
 	.link_update = vfbc_pf_link_update,
 	.mtu_set = vfbc_ethdev_mtu_set,
+	.rx_queue_setup = vfbc_pf_rx_queue_setup,
+	.tx_queue_setup = vfbc_pf_tx_queue_setup,
+	.rx_queue_release = vfbc_rx_queue_release,
+	.tx_queue_release = vfbc_tx_queue_release,
 	VFBC_ETHDEV_COMMON_OPS,
 	.eth_dev_priv_dump = vfbc_pf_priv_dump,
 };
@@ -113,11 +128,13 @@ vf_setup(struct vfbc_pf *pf, uint16_t idx, uint64_t generation)
 		.mbox_depth = pf->params.mbox_depth,
 		.slot_data_max = pf->params.max_block_size,
 		.generation = generation,
+		.rings = pf->params.rings,
 	};
 	char path[PATH_MAX];
 	int ret;
 
 	ret = vfbc_store_init(&vf->store, pf->params.max_blocks, pf->params.max_block_size);
+	vf->store.change_count = &pf->block_changes;
 	if (ret == 0)
 		ret = define_wellknown_blocks(pf, idx);
 	if (ret == 0)
@@ -237,6 +254,8 @@ vfbc_pf_probe(struct rte_vdev_device *vdev)
 	dev->dev_ops = &vfbc_pf_ops;
 	vfbc_ethdev_make_mac(&mac, name, UINT16_MAX);
 	ret = vfbc_ethdev_init(dev, &mac);
+	dev->rx_pkt_burst = vfbc_pf_rx_burst;
+	dev->tx_pkt_burst = vfbc_pf_tx_burst;
 	if (ret == 0)
 		ret = vfs_setup(pf);
 	if (ret == 0)
@@ -281,4 +300,7 @@ RTE_PMD_REGISTER_PARAM_STRING(VFBC_PF_DRIVER_NAME,
 	"poll=auto|service|thread "
 	"notify_reads=0|1 "
 	"block=<id>:<capacity>[:r|w|rw|none] "
-	"vf_mac=<vf>/<MAC address>");
+	"vf_mac=<vf>/<MAC address> "
+	"ring_size=<power of 2, 2-32768> "
+	"pkt_buf_size=<multiple of 64, 64-65536> "
+	"queues=<1-16>");

@@ -46,6 +46,7 @@ struct vfbc_pf_params {
 	struct vfbc_pf_block_def blocks[VFBC_PF_DEVARG_BLOCKS_MAX];
 	bool vf_mac_set[RTE_PMD_VFBC_MAX_VFS];
 	struct rte_ether_addr vf_mac[RTE_PMD_VFBC_MAX_VFS]; /**< from vf_mac= devargs */
+	struct vfbc_pring_geom rings; /**< ring_size=, pkt_buf_size=, queues= */
 };
 
 /** The PF's view of one VF. */
@@ -65,6 +66,8 @@ struct vfbc_pf {
 	struct vfbc_pf_vf *vfs;
 	uint16_t num_vfs;
 	uint16_t rr_next;            /**< VF the next service run starts with */
+	/** Changes of any VF's blocks: Tx queues rebuild their MAC table when it moves. */
+	uint64_t block_changes;
 	rte_spinlock_t serve_lock;   /**< one runner at a time: service lcore or thread */
 	uint32_t service_id;
 	bool service_registered;

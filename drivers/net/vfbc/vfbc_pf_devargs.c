@@ -21,6 +21,9 @@
 #define VFBC_PF_ARG_NOTIFY_READS "notify_reads"
 #define VFBC_PF_ARG_BLOCK "block"
 #define VFBC_PF_ARG_VF_MAC "vf_mac"
+#define VFBC_PF_ARG_RING_SIZE "ring_size"
+#define VFBC_PF_ARG_PKT_BUF_SIZE "pkt_buf_size"
+#define VFBC_PF_ARG_QUEUES "queues"
 
 static const char *const vfbc_pf_keys[] = {
 	VFBC_PF_ARG_NUM_VFS,
@@ -33,6 +36,9 @@ static const char *const vfbc_pf_keys[] = {
 	VFBC_PF_ARG_NOTIFY_READS,
 	VFBC_PF_ARG_BLOCK,
 	VFBC_PF_ARG_VF_MAC,
+	VFBC_PF_ARG_RING_SIZE,
+	VFBC_PF_ARG_PKT_BUF_SIZE,
+	VFBC_PF_ARG_QUEUES,
 	NULL,
 };
 
@@ -146,6 +152,9 @@ set_defaults(struct vfbc_pf_params *p)
 	p->max_blocks = 64;
 	p->mbox_burst = 32;
 	p->poll = VFBC_POLL_AUTO;
+	p->rings.slots = 1024;
+	p->rings.buf_size = 2048;
+	p->rings.nb_pairs = 1;
 	strcpy(p->region_dir, VFBC_REGION_DIR_DEFAULT);
 }
 
@@ -157,6 +166,22 @@ check_params(const char *dev, const struct vfbc_pf_params *p)
 	if (!rte_is_power_of_2(p->mbox_depth)) {
 		VFBC_LOG(ERR, "%s: %s=%u is not a power of two", dev, VFBC_PF_ARG_MBOX_DEPTH,
 				p->mbox_depth);
+		return -EINVAL;
+	}
+	if (!rte_is_power_of_2(p->rings.slots)) {
+		VFBC_LOG(ERR, "%s: %s=%u is not a power of two", dev, VFBC_PF_ARG_RING_SIZE,
+				p->rings.slots);
+		return -EINVAL;
+	}
+	if (p->rings.buf_size % VFBC_WIRE_LINE != 0) {
+		VFBC_LOG(ERR, "%s: %s=%u is not a multiple of %u", dev, VFBC_PF_ARG_PKT_BUF_SIZE,
+				p->rings.buf_size, VFBC_WIRE_LINE);
+		return -EINVAL;
+	}
+	if (vfbc_pring_area_size(&p->rings) == 0) {
+		VFBC_LOG(ERR, "%s: %s=%u x %s=%u x %s=%u rings reach 4 GiB", dev,
+				VFBC_PF_ARG_QUEUES, p->rings.nb_pairs, VFBC_PF_ARG_RING_SIZE,
+				p->rings.slots, VFBC_PF_ARG_PKT_BUF_SIZE, p->rings.buf_size);
 		return -EINVAL;
 	}
 	if (p->nb_blocks + VFBC_WK_NB_BLOCKS > p->max_blocks) {
@@ -200,6 +225,11 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 	struct vfbc_u32_arg u_blocks = { name, &p->max_blocks, 1, 65536 };
 	struct vfbc_u32_arg u_burst = { name, &p->mbox_burst, 1, VFBC_MBOX_DEPTH_MAX };
 	struct vfbc_u32_arg u_notify = { name, &notify, 0, 1 };
+	struct vfbc_u32_arg u_slots = { name, &p->rings.slots, VFBC_PRING_SLOTS_MIN,
+			VFBC_PRING_SLOTS_MAX };
+	struct vfbc_u32_arg u_buf = { name, &p->rings.buf_size, VFBC_PRING_BUF_MIN,
+			VFBC_PRING_BUF_MAX };
+	struct vfbc_u32_arg u_queues = { name, &p->rings.nb_pairs, 1, VFBC_PRING_PAIRS_MAX };
 	struct vfbc_string_arg s_dir = { name, p->region_dir, sizeof(p->region_dir) };
 	struct pf_arg pa = { name, p };
 	struct rte_kvargs *kvlist;
@@ -219,6 +249,9 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_NOTIFY_READS, vfbc_kvarg_u32, &u_notify);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_BLOCK, parse_block, &pa);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_VF_MAC, parse_vf_mac, &pa);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_RING_SIZE, vfbc_kvarg_u32, &u_slots);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_PKT_BUF_SIZE, vfbc_kvarg_u32, &u_buf);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_QUEUES, vfbc_kvarg_u32, &u_queues);
 	rte_kvargs_free(kvlist);
 	p->num_vfs = (uint16_t)num_vfs;
 	p->notify_reads = notify != 0;

@@ -9,6 +9,7 @@
 #include <ethdev_vdev.h>
 #include <rte_lcore.h>
 
+#include "vfbc_rxtx.h"
 #include "vfbc_vf.h"
 #include "vfbc_xstats.h"
 
@@ -30,13 +31,17 @@ vfbc_vf_dev_start(struct rte_eth_dev *dev)
 	struct vfbc_vf *vf = dev->data->dev_private;
 
 	vfbc_vf_config_refresh(vf);
+	vfbc_vf_rings_start(dev);
 	return vfbc_ethdev_set_link(dev, vfbc_vf_link_should_be_up(vf));
 }
 
 static int
 vfbc_vf_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
+	struct vfbc_vf *vf = dev->data->dev_private;
+
 	vfbc_ethdev_infos_get(dev, info);
+	vfbc_ethdev_infos_rings(info, &vf->region.rings);
 	info->max_mtu = vfbc_vf_max_mtu(dev->data->dev_private);
 	info->max_rx_pktlen = info->max_mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
 	return 0;
@@ -45,6 +50,7 @@ vfbc_vf_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 static int
 vfbc_vf_dev_stop(struct rte_eth_dev *dev)
 {
+	vfbc_vf_rings_stop(dev);
 	return vfbc_ethdev_set_link(dev, false);
 }
 
@@ -66,6 +72,10 @@ static const struct eth_dev_ops vfbc_vf_ops = {
 	.link_update = vfbc_vf_link_update,
 	.mac_addr_set = vfbc_vf_mac_addr_set,
 	.mtu_set = vfbc_vf_mtu_set,
+	.rx_queue_setup = vfbc_vf_rx_queue_setup,
+	.tx_queue_setup = vfbc_vf_tx_queue_setup,
+	.rx_queue_release = vfbc_rx_queue_release,
+	.tx_queue_release = vfbc_tx_queue_release,
 	VFBC_ETHDEV_COMMON_OPS,
 	.eth_dev_priv_dump = vfbc_vf_priv_dump,
 };
@@ -142,8 +152,9 @@ vfbc_vf_release(struct vfbc_vf *vf)
 static int
 vfbc_vf_dev_close(struct rte_eth_dev *dev)
 {
-	vfbc_vf_release(dev->data->dev_private);
+	/* Queues first: the Rx queues tell the PF they stop, while the region is mapped. */
 	vfbc_ethdev_release_queues(dev);
+	vfbc_vf_release(dev->data->dev_private);
 	return 0;
 }
 
@@ -190,6 +201,8 @@ vf_setup(struct vfbc_vf *vf)
 
 	vfbc_ethdev_make_mac(&mac, vf->params.pf, (uint16_t)vf->params.vf);
 	ret = vfbc_ethdev_init(vf->dev, &mac);
+	vf->dev->rx_pkt_burst = vfbc_vf_rx_burst;
+	vf->dev->tx_pkt_burst = vfbc_vf_tx_burst;
 	if (ret == 0)
 		ret = vfbc_vf_mbox_init(&vf->mbox, &vf->region,
 				(uint64_t)vf->params.spin_us * 1000);

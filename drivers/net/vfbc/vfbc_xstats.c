@@ -3,7 +3,9 @@
  *
  * Extended statistics of the vfbc ports.
  *
- * Both: rx_ring_dropped_packets, tx_ring_dropped_packets. Then a VF port
+ * Both: the datapath counters (rx_ring_dropped_packets ... tx_oversize_packets,
+ * summed over the queues; a counter that does not apply to a port stays 0).
+ * Then a VF port
  * lists its mailbox counters (mbox_requests, ...); a PF port lists the
  * counters it keeps for every VF, first summed over all VFs (mbox_requests,
  * ...), then for each VF n (vfn_mbox_requests, ...), as DPDK names per-queue
@@ -29,12 +31,26 @@
 enum {
 	XSTAT_RX_RING_DROPS,
 	XSTAT_TX_RING_DROPS,
+	XSTAT_RX_RING_ERRORS,
+	XSTAT_TX_RING_ERRORS,
+	XSTAT_RX_OVERSIZE,
+	XSTAT_TX_UNKNOWN_UNICAST,
+	XSTAT_TX_RING_FULL,
+	XSTAT_TX_VF_DOWN,
+	XSTAT_TX_OVERSIZE,
 	XSTAT_NB_PORT,
 };
 
 static const char *const port_xstat_names[XSTAT_NB_PORT] = {
 	[XSTAT_RX_RING_DROPS] = "rx_ring_dropped_packets",
 	[XSTAT_TX_RING_DROPS] = "tx_ring_dropped_packets",
+	[XSTAT_RX_RING_ERRORS] = "rx_ring_errors",
+	[XSTAT_TX_RING_ERRORS] = "tx_ring_errors",
+	[XSTAT_RX_OVERSIZE] = "rx_oversize_packets",
+	[XSTAT_TX_UNKNOWN_UNICAST] = "tx_unknown_unicast_packets",
+	[XSTAT_TX_RING_FULL] = "tx_ring_full_packets",
+	[XSTAT_TX_VF_DOWN] = "tx_vf_down_packets",
+	[XSTAT_TX_OVERSIZE] = "tx_oversize_packets",
 };
 
 /* A mailbox counter: the word at offset in the stats structure. */
@@ -135,19 +151,50 @@ vfbc_pf_vf_xstat(const struct vfbc_pf_vf *v, enum vfbc_pf_vf_xstat k)
 	return since(pf_word(&v->mbox.stats, off), pf_word(&v->xstats_base, off));
 }
 
+/* A queue counter: one writer, the polling lcore; read whole. */
 static uint64_t
-ring_drops(const struct rte_eth_dev *dev, bool rx)
+queue_word(const struct vfbc_queue *q, unsigned int id)
 {
+	switch (id) {
+	case XSTAT_RX_RING_DROPS:
+	case XSTAT_TX_RING_DROPS:
+		return word(&q->errors, 0);
+	case XSTAT_RX_RING_ERRORS:
+	case XSTAT_TX_RING_ERRORS:
+		return vfbc_queue_ring_errors(q);
+	case XSTAT_RX_OVERSIZE:
+	case XSTAT_TX_OVERSIZE:
+		return word(&q->oversize, 0);
+	case XSTAT_TX_UNKNOWN_UNICAST:
+		return word(&q->unknown_unicast, 0);
+	case XSTAT_TX_RING_FULL:
+		return word(&q->ring_full, 0);
+	case XSTAT_TX_VF_DOWN:
+		return word(&q->vf_down, 0);
+	}
+	return 0;
+}
+
+static bool
+port_xstat_is_rx(unsigned int id)
+{
+	return id == XSTAT_RX_RING_DROPS || id == XSTAT_RX_RING_ERRORS || id == XSTAT_RX_OVERSIZE;
+}
+
+/* A datapath counter summed over the Rx or the Tx queues. */
+static uint64_t
+port_value(const struct rte_eth_dev *dev, unsigned int id)
+{
+	bool rx = port_xstat_is_rx(id);
 	void *const *queues = rx ? dev->data->rx_queues : dev->data->tx_queues;
 	uint16_t i, n = rx ? dev->data->nb_rx_queues : dev->data->nb_tx_queues;
 	uint64_t sum = 0;
 
-	/* No ring yet: Tx drops every packet (counted as errors), Rx gets none. */
 	for (i = 0; i < n; i++) {
 		const struct vfbc_queue *q = queues[i];
 
 		if (q != NULL)
-			sum += q->errors;
+			sum += queue_word(q, id);
 	}
 	return sum;
 }
@@ -231,7 +278,7 @@ static uint64_t
 xstat_value(const struct rte_eth_dev *dev, unsigned int id)
 {
 	if (id < XSTAT_NB_PORT)
-		return ring_drops(dev, id == XSTAT_RX_RING_DROPS);
+		return port_value(dev, id);
 	if (is_pf(dev))
 		return pf_value(dev->data->dev_private, id);
 	return vf_value(dev->data->dev_private, id);

@@ -1,0 +1,597 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ *
+ * The datapath of both ports: copies between mbufs and the packet rings of
+ * the VF regions, and the PF's switching by destination MAC.
+ *
+ * Nothing here takes a lock or makes a system call per packet: each burst
+ * reads the peer's index once per ring (acquire), copies, and publishes its
+ * own index once per ring (release). The only shared state the PF's Tx reads
+ * besides the rings is the count of block changes: when it moves, the queue
+ * rebuilds its private MAC table from the VFs' MAC blocks, under the stores'
+ * locks, off the common path.
+ */
+
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "rte_pmd_vfbc.h"
+#include "vfbc_pf.h"
+#include "vfbc_pring.h"
+#include "vfbc_rxtx.h"
+#include "vfbc_vf.h"
+
+/* A ring a VF broke: ignored until the VF attaches again. */
+struct vfbc_broken {
+	bool noted;
+	uint64_t attaches; /**< the VF's attach count when the PF noticed */
+};
+
+/* PF Tx queue q: ring (q, TO_VF) of every VF. */
+struct vfbc_pf_txq_vf {
+	struct vfbc_pring ring;
+	struct vfbc_broken broken;
+	uint32_t room;  /* free slots found in this burst */
+	uint32_t used;  /* slots filled in this burst */
+	bool in_burst;
+};
+
+struct vfbc_pf_txq {
+	struct vfbc_queue q; /* first: the common code counts through it */
+	struct vfbc_pf *pf;
+	struct rte_hash *macs;  /* destination MAC -> VF, private to this queue */
+	uint64_t changes_seen;  /* pf->block_changes the table was built from */
+	uint16_t nb_vfs;
+	uint16_t nb_touched;
+	uint16_t touched[RTE_PMD_VFBC_MAX_VFS]; /* VFs this burst wrote to */
+	struct vfbc_pf_txq_vf vfs[];
+};
+
+/* PF Rx queue q: ring (q, TO_PF) of every VF, polled round robin. */
+struct vfbc_pf_rxq_vf {
+	struct vfbc_pring ring;
+	struct vfbc_broken broken;
+};
+
+struct vfbc_pf_rxq {
+	struct vfbc_queue q;
+	struct vfbc_pf *pf;
+	uint16_t nb_vfs;
+	uint16_t rr; /* VF the next burst starts with */
+	struct vfbc_pf_rxq_vf vfs[];
+};
+
+/* A VF queue: one ring of its region. */
+struct vfbc_vf_queue {
+	struct vfbc_queue q;
+	struct vfbc_pring ring;
+};
+
+static void
+queue_init(struct vfbc_queue *q, struct rte_eth_dev *dev, uint16_t qid,
+		uint64_t (*ring_errors)(const struct vfbc_queue *))
+{
+	q->data = dev->data;
+	q->queue_id = qid;
+	q->port_id = dev->data->port_id;
+	q->ring_errors = ring_errors;
+}
+
+/* ------------------------------------------------------------------ copies */
+
+/* Copy up to @p n packets out of @p r into new mbufs. */
+static uint16_t
+rx_ring(struct vfbc_queue *q, struct vfbc_pring *r, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint32_t avail = vfbc_pring_avail(r, n), i;
+	uint64_t bytes = 0;
+	uint16_t got = 0;
+
+	if (avail == 0)
+		return 0;
+	if (unlikely(rte_pktmbuf_alloc_bulk(q->mp, pkts, avail) != 0)) {
+		/* Leave the packets in the ring: the next burst may find mbufs. */
+		q->data->rx_mbuf_alloc_failed += avail;
+		return 0;
+	}
+	for (i = 0; i < avail; i++) {
+		struct rte_mbuf *m = pkts[got];
+		int len;
+
+		if (i + 1 < avail)
+			rte_prefetch0(vfbc_pring_buf(r, i + 1));
+		len = vfbc_pring_get_mbuf(r, i, m);
+		if (unlikely(len < 0)) {
+			/* A bad length is already counted as a ring error. */
+			if (len == -EMSGSIZE)
+				q->oversize++;
+			q->errors++;
+			continue;
+		}
+		m->port = q->port_id;
+		bytes += (uint32_t)len;
+		got++;
+	}
+	vfbc_pring_release(r, avail);
+	if (got < avail)
+		rte_pktmbuf_free_bulk(pkts + got, avail - got);
+	q->packets += got;
+	q->bytes += bytes;
+	return got;
+}
+
+/* ---------------------------------------------------------------- PF side */
+
+static uint64_t
+vf_attaches(const struct vfbc_pf *pf, uint16_t vf)
+{
+	return __atomic_load_n(&pf->vfs[vf].mbox.stats.attaches, __ATOMIC_RELAXED);
+}
+
+/*
+ * A ring found broken stays so until its VF attaches again (a new VF process,
+ * or the same one re-attaching), which takes the ring over consistently.
+ * @return true if the ring is usable again.
+ */
+static bool
+ring_recover(struct vfbc_queue *q, struct vfbc_pf *pf, uint16_t vf, struct vfbc_pring *r,
+		struct vfbc_broken *b, bool producer)
+{
+	uint64_t attaches = vf_attaches(pf, vf);
+
+	if (!b->noted) {
+		b->noted = true;
+		b->attaches = attaches;
+		VFBC_LOG(ERR, "%s: VF %u wrote an out-of-bounds index in its %s ring of queue %u: "
+				"ignoring the ring until the VF attaches again", q->data->name, vf,
+				producer ? "Rx" : "Tx", q->queue_id);
+		return false;
+	}
+	if (attaches == b->attaches)
+		return false;
+	b->noted = false;
+	r->broken = false;
+	/* Make the producer read the consumer's index again before it writes. */
+	if (producer)
+		r->other = r->head - r->size;
+	return true;
+}
+
+static uint64_t
+pf_rxq_ring_errors(const struct vfbc_queue *q)
+{
+	const struct vfbc_pf_rxq *rxq = (const struct vfbc_pf_rxq *)q;
+	uint64_t sum = 0;
+	uint16_t i;
+
+	for (i = 0; i < rxq->nb_vfs; i++)
+		sum += __atomic_load_n(&rxq->vfs[i].ring.errors, __ATOMIC_RELAXED);
+	return sum;
+}
+
+static uint64_t
+pf_txq_ring_errors(const struct vfbc_queue *q)
+{
+	const struct vfbc_pf_txq *txq = (const struct vfbc_pf_txq *)q;
+	uint64_t sum = 0;
+	uint16_t i;
+
+	for (i = 0; i < txq->nb_vfs; i++)
+		sum += __atomic_load_n(&txq->vfs[i].ring.errors, __ATOMIC_RELAXED);
+	return sum;
+}
+
+/* VF Tx to PF Rx: all VFs' rings, starting with a different VF each burst. */
+uint16_t
+vfbc_pf_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vfbc_pf_rxq *rxq = queue;
+	uint16_t k, vf = rxq->rr, nb = 0;
+
+	for (k = 0; k < rxq->nb_vfs && nb < n; k++) {
+		struct vfbc_pf_rxq_vf *v = &rxq->vfs[vf];
+
+		if (unlikely(v->ring.broken) &&
+				!ring_recover(&rxq->q, rxq->pf, vf, &v->ring, &v->broken, false))
+			goto next;
+		nb += rx_ring(&rxq->q, &v->ring, pkts + nb, n - nb);
+next:
+		if (++vf == rxq->nb_vfs)
+			vf = 0;
+	}
+	if (++rxq->rr == rxq->nb_vfs)
+		rxq->rr = 0;
+	return nb;
+}
+
+/* Destination MAC -> VF, from the VFs' MAC blocks. The first VF of a MAC wins. */
+static void
+mac_table_rebuild(struct vfbc_pf_txq *txq, uint64_t changes)
+{
+	struct vfbc_pf *pf = txq->pf;
+	uint16_t vf;
+
+	rte_hash_reset(txq->macs);
+	for (vf = 0; vf < txq->nb_vfs; vf++) {
+		struct rte_pmd_vfbc_mac_block b;
+		struct rte_ether_addr mac;
+
+		if (vfbc_store_get(&pf->vfs[vf].store, RTE_PMD_VFBC_BLOCK_ID_MAC, &b,
+				sizeof(b)) != (int)sizeof(b))
+			continue;
+		memcpy(mac.addr_bytes, b.addr, sizeof(mac.addr_bytes));
+		if (!rte_is_valid_assigned_ether_addr(&mac) || rte_hash_lookup(txq->macs, &mac) >= 0)
+			continue;
+		rte_hash_add_key_data(txq->macs, &mac, (void *)(uintptr_t)vf);
+	}
+	txq->changes_seen = changes;
+}
+
+/* A VF is up for the PF's Tx when it is attached and its Rx queue polls the ring. */
+static inline bool
+vf_up(const struct vfbc_pf *pf, uint16_t vf, const struct vfbc_pring *r)
+{
+	return __atomic_load_n(&pf->vfs[vf].mbox.attached, __ATOMIC_RELAXED) &&
+		vfbc_pring_peer_ready(r);
+}
+
+/* Copy @p m into VF @p vf's ring; the ring is published at the end of the burst. */
+static bool
+pf_tx_to_vf(struct vfbc_pf_txq *txq, uint16_t vf, struct rte_mbuf *m, uint16_t want,
+		bool unicast)
+{
+	struct vfbc_pf_txq_vf *d = &txq->vfs[vf];
+	int len;
+
+	if (unlikely(!vf_up(txq->pf, vf, &d->ring))) {
+		if (unicast)
+			txq->q.vf_down++;
+		return false;
+	}
+	if (!d->in_burst) {
+		if (unlikely(d->ring.broken))
+			ring_recover(&txq->q, txq->pf, vf, &d->ring, &d->broken, true);
+		d->room = vfbc_pring_free_count(&d->ring, want);
+		d->used = 0;
+		d->in_burst = true;
+		txq->touched[txq->nb_touched++] = vf;
+	}
+	if (unlikely(d->used == d->room)) {
+		txq->q.ring_full++;
+		return false;
+	}
+	len = vfbc_pring_put_mbuf(&d->ring, d->used, m);
+	if (unlikely(len < 0)) {
+		if (len == -EMSGSIZE)
+			txq->q.oversize++;
+		return false;
+	}
+	d->used++;
+	return true;
+}
+
+/* Switch one packet. @return whether at least one VF got it. */
+static bool
+pf_tx_one(struct vfbc_pf_txq *txq, struct rte_mbuf *m, uint16_t want)
+{
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	bool sent = false;
+	void *data;
+	uint16_t vf;
+
+	if (unlikely(m->data_len < sizeof(*eh)))
+		return false;
+	if (likely(rte_is_unicast_ether_addr(&eh->dst_addr))) {
+		if (unlikely(rte_hash_lookup_data(txq->macs, &eh->dst_addr, &data) < 0)) {
+			txq->q.unknown_unicast++;
+			return false;
+		}
+		return pf_tx_to_vf(txq, (uint16_t)(uintptr_t)data, m, want, true);
+	}
+	/* Broadcast and multicast: a copy to every VF that is up. */
+	for (vf = 0; vf < txq->nb_vfs; vf++)
+		sent |= pf_tx_to_vf(txq, vf, m, want, false);
+	return sent;
+}
+
+uint16_t
+vfbc_pf_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vfbc_pf_txq *txq = queue;
+	uint64_t changes = __atomic_load_n(&txq->pf->block_changes, __ATOMIC_ACQUIRE);
+	uint64_t bytes = 0, sent = 0;
+	uint16_t i;
+
+	if (unlikely(changes != txq->changes_seen))
+		mac_table_rebuild(txq, changes);
+	for (i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (pf_tx_one(txq, pkts[i], n - i)) {
+			sent++;
+			bytes += pkts[i]->pkt_len;
+		}
+	}
+	for (i = 0; i < txq->nb_touched; i++) {
+		struct vfbc_pf_txq_vf *d = &txq->vfs[txq->touched[i]];
+
+		if (d->used != 0)
+			vfbc_pring_publish(&d->ring, d->used);
+		d->in_burst = false;
+	}
+	txq->nb_touched = 0;
+	/* A switch does not push back: what no VF took is dropped and counted. */
+	rte_pktmbuf_free_bulk(pkts, n);
+	txq->q.packets += sent;
+	txq->q.bytes += bytes;
+	txq->q.errors += n - sent;
+	return n;
+}
+
+static struct rte_hash *
+mac_table_create(struct rte_eth_dev *dev, uint16_t qid, unsigned int socket, uint16_t nb_vfs)
+{
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = RTE_MAX(64u, 2u * nb_vfs),
+		.key_len = RTE_ETHER_ADDR_LEN,
+		.hash_func = rte_hash_crc,
+		.socket_id = (int)socket,
+	};
+
+	snprintf(name, sizeof(name), "vfbc_mac_%u_%u", dev->data->port_id, qid);
+	return rte_hash_create(&hp);
+}
+
+static void *
+queue_zalloc(const char *what, size_t size, unsigned int socket)
+{
+	return rte_zmalloc_socket(what, size, RTE_CACHE_LINE_SIZE, (int)socket);
+}
+
+static uint32_t
+ring_limit(uint16_t nb_desc, const struct vfbc_pring_geom *g)
+{
+	return nb_desc == 0 || nb_desc > g->slots ? g->slots : nb_desc;
+}
+
+int
+vfbc_pf_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	struct vfbc_pf *pf = dev->data->dev_private;
+	struct vfbc_pf_txq *txq;
+	uint16_t vf;
+
+	vfbc_tx_queue_release(dev, qid);
+	txq = queue_zalloc("vfbc_pf_txq", sizeof(*txq) + pf->num_vfs * sizeof(txq->vfs[0]),
+			socket);
+	if (txq == NULL)
+		return -ENOMEM;
+	queue_init(&txq->q, dev, qid, pf_txq_ring_errors);
+	txq->pf = pf;
+	txq->nb_vfs = pf->num_vfs;
+	txq->macs = mac_table_create(dev, qid, socket, pf->num_vfs);
+	if (txq->macs == NULL) {
+		VFBC_LOG(ERR, "%s: cannot create the MAC table of Tx queue %u: %s",
+				dev->data->name, qid, rte_strerror(rte_errno));
+		rte_free(txq);
+		return -ENOMEM;
+	}
+	for (vf = 0; vf < pf->num_vfs; vf++) {
+		struct vfbc_pring *r = &txq->vfs[vf].ring;
+
+		vfbc_pring_map(r, pf->vfs[vf].region.ring_area, &pf->params.rings,
+				vfbc_pring_index(qid, VFBC_RING_DIR_TO_VF));
+		vfbc_pring_prod_adopt(r);
+		r->limit = ring_limit(nb_desc, &pf->params.rings);
+	}
+	/* Build the table at the first burst. */
+	txq->changes_seen = ~__atomic_load_n(&pf->block_changes, __ATOMIC_ACQUIRE);
+	dev->data->tx_queues[qid] = txq;
+	return 0;
+}
+
+int
+vfbc_pf_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		unsigned int socket, const struct rte_eth_rxconf *conf, struct rte_mempool *mp)
+{
+	struct vfbc_pf *pf = dev->data->dev_private;
+	struct vfbc_pf_rxq *rxq;
+	uint16_t vf;
+
+	vfbc_rx_queue_release(dev, qid);
+	rxq = queue_zalloc("vfbc_pf_rxq", sizeof(*rxq) + pf->num_vfs * sizeof(rxq->vfs[0]),
+			socket);
+	if (rxq == NULL)
+		return -ENOMEM;
+	queue_init(&rxq->q, dev, qid, pf_rxq_ring_errors);
+	rxq->q.mp = mp;
+	rxq->pf = pf;
+	rxq->nb_vfs = pf->num_vfs;
+	for (vf = 0; vf < pf->num_vfs; vf++) {
+		struct vfbc_pring *r = &rxq->vfs[vf].ring;
+
+		vfbc_pring_map(r, pf->vfs[vf].region.ring_area, &pf->params.rings,
+				vfbc_pring_index(qid, VFBC_RING_DIR_TO_PF));
+		vfbc_pring_cons_adopt(r);
+	}
+	dev->data->rx_queues[qid] = rxq;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- VF side */
+
+static uint64_t
+vf_queue_ring_errors(const struct vfbc_queue *q)
+{
+	const struct vfbc_vf_queue *vq = (const struct vfbc_vf_queue *)q;
+
+	return __atomic_load_n(&vq->ring.errors, __ATOMIC_RELAXED);
+}
+
+uint16_t
+vfbc_vf_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vfbc_vf_queue *rxq = queue;
+
+	return rx_ring(&rxq->q, &rxq->ring, pkts, n);
+}
+
+/* VF Tx pushes back like a NIC: what does not fit the ring is not taken. */
+uint16_t
+vfbc_vf_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vfbc_vf_queue *txq = queue;
+	uint32_t room = vfbc_pring_free_count(&txq->ring, n), used = 0;
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	for (i = 0; i < n && used < room; i++) {
+		int len = vfbc_pring_put_mbuf(&txq->ring, used, pkts[i]);
+
+		if (unlikely(len < 0)) {
+			if (len == -EMSGSIZE)
+				txq->q.oversize++;
+			txq->q.errors++; /* and empty packets */
+			continue;
+		}
+		bytes += (uint32_t)len;
+		used++;
+	}
+	if (used != 0)
+		vfbc_pring_publish(&txq->ring, used);
+	if (i != 0)
+		rte_pktmbuf_free_bulk(pkts, i);
+	txq->q.packets += used;
+	txq->q.bytes += bytes;
+	return i;
+}
+
+static int
+vf_queue_setup(struct rte_eth_dev *dev, uint16_t qid, unsigned int socket, uint32_t dir,
+		struct vfbc_vf_queue **out)
+{
+	struct vfbc_vf *vf = dev->data->dev_private;
+	struct vfbc_vf_queue *q;
+
+	if (vf->region.ring_area == NULL || qid >= vf->region.rings.nb_pairs) {
+		VFBC_LOG(ERR, "%s: queue %u has no packet ring (the PF has %u ring pairs)",
+				dev->data->name, qid, vf->region.rings.nb_pairs);
+		return -EINVAL;
+	}
+	q = queue_zalloc("vfbc_vf_queue", sizeof(*q), socket);
+	if (q == NULL)
+		return -ENOMEM;
+	queue_init(&q->q, dev, qid, vf_queue_ring_errors);
+	vfbc_pring_map(&q->ring, vf->region.ring_area, &vf->region.rings,
+			vfbc_pring_index(qid, dir));
+	*out = q;
+	return 0;
+}
+
+int
+vfbc_vf_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		unsigned int socket, const struct rte_eth_rxconf *conf, struct rte_mempool *mp)
+{
+	struct vfbc_vf_queue *q;
+	int ret;
+
+	vfbc_rx_queue_release(dev, qid);
+	ret = vf_queue_setup(dev, qid, socket, VFBC_RING_DIR_TO_VF, &q);
+	if (ret < 0)
+		return ret;
+	q->q.mp = mp;
+	dev->data->rx_queues[qid] = q;
+	return 0;
+}
+
+int
+vfbc_vf_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	struct vfbc_vf *vf = dev->data->dev_private;
+	struct vfbc_vf_queue *q;
+	int ret;
+
+	vfbc_tx_queue_release(dev, qid);
+	ret = vf_queue_setup(dev, qid, socket, VFBC_RING_DIR_TO_PF, &q);
+	if (ret < 0)
+		return ret;
+	q->ring.limit = ring_limit(nb_desc, &vf->region.rings);
+	dev->data->tx_queues[qid] = q;
+	return 0;
+}
+
+/*
+ * Take the rings over from whoever used them last (an earlier run of this
+ * port, or another process): empty and consistent whatever they held.
+ */
+void
+vfbc_vf_rings_start(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		struct vfbc_vf_queue *q = dev->data->tx_queues[i];
+
+		if (q != NULL)
+			vfbc_pring_prod_adopt(&q->ring);
+	}
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct vfbc_vf_queue *q = dev->data->rx_queues[i];
+
+		if (q != NULL) {
+			vfbc_pring_cons_adopt(&q->ring);
+			vfbc_pring_set_ready(&q->ring, true);
+		}
+	}
+}
+
+void
+vfbc_vf_rings_stop(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct vfbc_vf_queue *q = dev->data->rx_queues[i];
+
+		if (q != NULL)
+			vfbc_pring_set_ready(&q->ring, false);
+	}
+}
+
+/* ------------------------------------------------------------------- both */
+
+void
+vfbc_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct vfbc_port *port = dev->data->dev_private;
+	struct vfbc_vf_queue *q = dev->data->rx_queues[qid];
+
+	if (q == NULL)
+		return;
+	/* A VF's Rx queue no longer polls its ring: the PF stops sending to it. */
+	if (!port->is_pf && ((struct vfbc_vf *)port)->region.ring_area != NULL)
+		vfbc_pring_set_ready(&q->ring, false);
+	rte_free(q);
+	dev->data->rx_queues[qid] = NULL;
+}
+
+void
+vfbc_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct vfbc_port *port = dev->data->dev_private;
+	void *q = dev->data->tx_queues[qid];
+
+	if (q == NULL)
+		return;
+	if (port->is_pf)
+		rte_hash_free(((struct vfbc_pf_txq *)q)->macs);
+	rte_free(q);
+	dev->data->tx_queues[qid] = NULL;
+}
