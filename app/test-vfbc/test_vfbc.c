@@ -39,11 +39,13 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
+#include <rte_random.h>
 #include <rte_service.h>
 
 #include "rte_pmd_vfbc.h"
 #include "vfbc_test.h"
 /* The region layout: to play a hostile VF, and to see a VF thread sleep. */
+#include "../../lib/vfbc_pring.h"
 #include "../../lib/vfbc_wire.h"
 
 #define SUITE "vfbc"
@@ -3408,6 +3410,684 @@ test_telemetry(void)
 			telemetry_body);
 }
 
+/* ---------------------------------------------------------------- datapath */
+
+#define DP_MAC0 "02:00:00:00:00:a0"
+#define DP_MAC1 "02:00:00:00:00:a1"
+#define DP_ARGS "num_vfs=2,vf_mac=0/" DP_MAC0 ",vf_mac=1/" DP_MAC1
+#define DP_BURST 32
+#define DP_POOL 2047
+
+static const struct rte_ether_addr dp_unknown = {{ 0x02, 0, 0, 0, 0, 0x99 }};
+static const struct rte_ether_addr dp_mcast = {{ 0x01, 0x00, 0x5e, 0, 0, 1 }};
+
+static struct rte_ether_addr
+dp_mac(const char *s)
+{
+	struct rte_ether_addr a;
+
+	rte_ether_unformat_addr(s, &a);
+	return a;
+}
+
+/* Length of the packet of @p seed: from 60 to 1514 bytes. */
+static uint16_t
+dp_len(uint32_t seed)
+{
+	return (uint16_t)(60 + (seed * 97) % (1514 - 60 + 1));
+}
+
+/* A frame to @p dst whose payload carries @p seed and a pattern of it. */
+static struct rte_mbuf *
+dp_pkt(struct rte_mempool *mp, const struct rte_ether_addr *dst, uint32_t seed)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint16_t len = dp_len(seed);
+	struct rte_ether_hdr *eh;
+	uint8_t *p;
+
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	eh = (struct rte_ether_hdr *)p;
+	eh->dst_addr = *dst;
+	memset(&eh->src_addr, 0x22, sizeof(eh->src_addr));
+	eh->ether_type = rte_cpu_to_be_16(0x88b5);
+	memcpy(p + sizeof(*eh), &seed, sizeof(seed));
+	pattern_fill(p + sizeof(*eh) + 4, len - sizeof(*eh) - 4, seed);
+	return m;
+}
+
+/* Whether @p m is exactly the frame of some seed: @return the seed, or -1. */
+static int64_t
+dp_seed_of(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t seed;
+
+	if (m->nb_segs != 1 || m->pkt_len < sizeof(struct rte_ether_hdr) + 4)
+		return -1;
+	memcpy(&seed, p + sizeof(struct rte_ether_hdr), sizeof(seed));
+	if (m->pkt_len != dp_len(seed) ||
+			!pattern_ok(p + sizeof(struct rte_ether_hdr) + 4,
+				m->pkt_len - sizeof(struct rte_ether_hdr) - 4, seed))
+		return -1;
+	return seed;
+}
+
+/* Send @p n frames to @p dst, seeds first..first+n-1. @return frames the port took. */
+static int
+dp_send(struct rte_mempool *mp, uint16_t port, const struct rte_ether_addr *dst,
+		uint32_t first, unsigned int n)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int i, done = 0;
+
+	while (done < n) {
+		unsigned int b = RTE_MIN(n - done, (unsigned int)DP_BURST);
+		uint16_t sent;
+
+		for (i = 0; i < b; i++) {
+			pkts[i] = dp_pkt(mp, dst, first + done + i);
+			VT_CHECK(pkts[i] != NULL, "out of mbufs");
+		}
+		sent = rte_eth_tx_burst(port, 0, pkts, (uint16_t)b);
+		rte_pktmbuf_free_bulk(pkts + sent, b - sent);
+		done += sent;
+		if (sent < b)
+			break;
+	}
+	return (int)done;
+}
+
+/*
+ * Receive everything there is on @p port (in this process the rings are
+ * filled synchronously), checking every frame is whole. Seeds go to @p seeds.
+ * @return frames received, or -1 on a damaged frame.
+ */
+static int
+dp_recv(uint16_t port, uint32_t *seeds, unsigned int max)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int got = 0, i, empty = 0;
+
+	/* A few empty polls in a row: the PF's Rx round robin visits every VF. */
+	while (empty < 4) {
+		uint16_t n = rte_eth_rx_burst(port, 0, pkts, DP_BURST);
+
+		empty = n == 0 ? empty + 1 : 0;
+		for (i = 0; i < n; i++) {
+			int64_t seed = dp_seed_of(pkts[i]);
+
+			if (seed < 0 || got >= max) {
+				rte_pktmbuf_free_bulk(pkts, n);
+				VT_CHECK(false, "port %u: damaged frame of %u bytes, or too many",
+						port, pkts[i]->pkt_len);
+			}
+			VT_EQ(pkts[i]->port, port);
+			seeds[got++] = (uint32_t)seed;
+		}
+		rte_pktmbuf_free_bulk(pkts, n);
+	}
+	return (int)got;
+}
+
+/* Frames on @p port are exactly seeds first..first+n-1, in order. */
+static int
+dp_expect(uint16_t port, uint32_t first, unsigned int n)
+{
+	uint32_t seeds[256];
+	int got = dp_recv(port, seeds, RTE_DIM(seeds));
+	unsigned int i;
+
+	VT_EQ(got, n);
+	for (i = 0; i < n; i++)
+		VT_EQ(seeds[i], first + i);
+	return 0;
+}
+
+static struct rte_mempool *
+dp_pool(const char *name)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create(name, DP_POOL, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+
+	if (mp == NULL)
+		printf("    rte_pktmbuf_pool_create(%s): %s\n", name, rte_strerror(rte_errno));
+	return mp;
+}
+
+/* PF and VF ports 0 and 1 started with one queue pair each. */
+static int
+dp_start_all(struct scn *s, struct rte_mempool *mp)
+{
+	unsigned int i;
+
+	if (port_start(s->pf_port, mp) != 0)
+		return -1;
+	for (i = 0; i < s->nb_vf; i++) {
+		if (port_start(s->vf_port[i], mp) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+dp_stats(uint16_t port, struct rte_eth_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	VT_EQ(rte_eth_stats_get(port, st), 0);
+	return 0;
+}
+
+/* Run @p body on a started PF with @p pf_args and two started VFs. */
+static int
+dp_run(const char *tag, const char *pf_args,
+		int (*body)(struct scn *s, struct rte_mempool *mp))
+{
+	char pool[32];
+	struct rte_mempool *mp;
+	struct scn s;
+	int ret;
+
+	snprintf(pool, sizeof(pool), "%s_pool", tag);
+	mp = dp_pool(pool);
+	if (mp == NULL)
+		return -1;
+	ret = scn_open(&s, tag, pf_args, 2, LONG_MS);
+	if (ret == 0) {
+		ret = dp_start_all(&s, mp);
+		if (ret == 0)
+			ret = body(&s, mp);
+		ret = scn_close(&s, ret);
+	}
+	rte_mempool_free(mp);
+	return ret;
+}
+
+/* VF Tx reaches PF Rx whole, from both VFs; nothing goes to the other VF. */
+static int
+dp_vf_to_pf_body(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_ether_addr pf_mac;
+	struct rte_eth_stats st;
+	uint32_t seeds[64];
+	int i, got, from0 = 0, from1 = 0;
+
+	VT_EQ(rte_eth_macaddr_get(s->pf_port, &pf_mac), 0);
+	VT_EQ(dp_send(mp, s->vf_port[0], &pf_mac, 0, 20), 20);
+	VT_EQ(dp_send(mp, s->vf_port[1], &pf_mac, 1000, 7), 7);
+	got = dp_recv(s->pf_port, seeds, RTE_DIM(seeds));
+	VT_EQ(got, 27);
+	for (i = 0; i < got; i++) {
+		if (seeds[i] < 1000)
+			VT_EQ(seeds[i], from0++);
+		else
+			VT_EQ(seeds[i], 1000 + from1++);
+	}
+	VT_EQ(from0, 20);
+	VT_EQ(from1, 7);
+	if (dp_expect(s->vf_port[1], 0, 0) != 0 || dp_stats(s->pf_port, &st) != 0)
+		return -1;
+	VT_EQ(st.ipackets, 27);
+	VT_EQ(st.ierrors, 0);
+	if (dp_stats(s->vf_port[0], &st) != 0)
+		return -1;
+	VT_EQ(st.opackets, 20);
+	VT_EQ(xstat(s->pf_port, "rx_ring_errors"), 0);
+	return 0;
+}
+
+static int
+test_dp_vf_to_pf(void)
+{
+	return dp_run("dpv2p", DP_ARGS, dp_vf_to_pf_body);
+}
+
+/* PF Tx unicast reaches the VF of the MAC, only it. */
+static int
+dp_unicast_body(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_ether_addr mac0 = dp_mac(DP_MAC0), mac1 = dp_mac(DP_MAC1);
+	struct rte_eth_stats st;
+
+	VT_EQ(dp_send(mp, s->pf_port, &mac1, 100, 40), 40);
+	VT_EQ(dp_send(mp, s->pf_port, &mac0, 200, 9), 9);
+	if (dp_expect(s->vf_port[1], 100, 40) != 0 || dp_expect(s->vf_port[0], 200, 9) != 0)
+		return -1;
+	if (dp_stats(s->pf_port, &st) != 0)
+		return -1;
+	VT_EQ(st.opackets, 49);
+	VT_EQ(st.oerrors, 0);
+	if (dp_stats(s->vf_port[1], &st) != 0)
+		return -1;
+	VT_EQ(st.ipackets, 40);
+	VT_EQ(xstat(s->pf_port, "tx_unknown_unicast_packets"), 0);
+	return 0;
+}
+
+static int
+test_dp_unicast(void)
+{
+	return dp_run("dpuc", DP_ARGS, dp_unicast_body);
+}
+
+/* VF @p vf's ring @p ring (vfbc_pring_index) as this process maps the region. */
+struct dp_ring_map {
+	struct region_map map;
+	struct vfbc_ring_hdr *hdr;
+	struct vfbc_ring_desc *desc;
+	uint32_t slots;
+};
+
+static int
+dp_ring_map(struct scn *s, unsigned int vf, uint32_t ring, struct dp_ring_map *m)
+{
+	const struct vfbc_region_info *info;
+	char path[PATH_MAX];
+	uint64_t stride;
+	uint8_t *base;
+
+	VT_EQ(region_path(path, sizeof(path), s->dir, s->pf_name, vf), 0);
+	if (region_map_open(&m->map, path, true) != 0)
+		return -1;
+	info = (const struct vfbc_region_info *)m->map.base;
+	/* The layout vfbc_wire.h documents: two lines, descriptors padded to a
+	 * line, buffers; two rings per pair.
+	 */
+	stride = sizeof(struct vfbc_ring_hdr) +
+		RTE_ALIGN_CEIL((uint64_t)info->ring_slots * sizeof(struct vfbc_ring_desc),
+				VFBC_WIRE_LINE) + (uint64_t)info->ring_slots * info->pkt_buf_size;
+	VT_CHECK(info->ring_offset != 0 && info->ring_size == stride * 2 * info->nb_ring_pairs,
+			"region %s: ring area of %u bytes, not as documented", path,
+			info->ring_size);
+	base = m->map.base + info->ring_offset + stride * ring;
+	m->hdr = (struct vfbc_ring_hdr *)base;
+	m->desc = (struct vfbc_ring_desc *)(base + sizeof(struct vfbc_ring_hdr));
+	m->slots = info->ring_slots;
+	return 0;
+}
+
+/* Broadcast and multicast reach every VF that is up, and no stopped one. */
+static int
+dp_flood_body(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_ether_addr bcast;
+	struct dp_ring_map m;
+	struct rte_eth_stats st;
+	uint32_t prod;
+
+	memset(&bcast, 0xff, sizeof(bcast));
+	VT_EQ(dp_send(mp, s->pf_port, &bcast, 10, 3), 3);
+	VT_EQ(dp_send(mp, s->pf_port, &dp_mcast, 13, 2), 2);
+	if (dp_expect(s->vf_port[0], 10, 5) != 0 || dp_expect(s->vf_port[1], 10, 5) != 0)
+		return -1;
+	VT_EQ(port_stop(s->vf_port[1]), 0);
+	if (dp_ring_map(s, 1, vfbc_pring_index(0, VFBC_RING_DIR_TO_VF), &m) != 0)
+		return -1;
+	prod = __atomic_load_n(&m.hdr->p.prod, __ATOMIC_ACQUIRE);
+	VT_EQ(dp_send(mp, s->pf_port, &bcast, 20, 4), 4);
+	/* Nothing was written to the stopped VF's ring. */
+	VT_EQ(__atomic_load_n(&m.hdr->p.prod, __ATOMIC_ACQUIRE), prod);
+	region_map_close(&m.map);
+	if (dp_expect(s->vf_port[0], 20, 4) != 0)
+		return -1;
+	if (dp_stats(s->pf_port, &st) != 0)
+		return -1;
+	VT_EQ(st.opackets, 9);
+	VT_EQ(st.oerrors, 0);
+	/* Unicast to the stopped VF is dropped and counted. */
+	VT_EQ(dp_send(mp, s->pf_port, &(struct rte_ether_addr){{ 0x02, 0, 0, 0, 0, 0xa1 }},
+			30, 2), 2);
+	VT_EQ(xstat(s->pf_port, "tx_vf_down_packets"), 2);
+	VT_EQ(rte_eth_dev_start(s->vf_port[1]), 0);
+	port_started[s->vf_port[1]] = true;
+	VT_EQ(dp_send(mp, s->pf_port, &dp_mcast, 40, 3), 3);
+	return dp_expect(s->vf_port[1], 40, 3) | dp_expect(s->vf_port[0], 40, 3);
+}
+
+static int
+test_dp_flood(void)
+{
+	return dp_run("dpfl", DP_ARGS, dp_flood_body);
+}
+
+/* Unicast to a MAC no VF has is dropped and counted; no VF sees it. */
+static int
+dp_unknown_body(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_eth_stats st;
+
+	VT_EQ(dp_send(mp, s->pf_port, &dp_unknown, 0, 6), 6);
+	if (dp_expect(s->vf_port[0], 0, 0) != 0 || dp_expect(s->vf_port[1], 0, 0) != 0)
+		return -1;
+	VT_EQ(xstat(s->pf_port, "tx_unknown_unicast_packets"), 6);
+	VT_EQ(xstat(s->pf_port, "tx_ring_dropped_packets"), 6);
+	if (dp_stats(s->pf_port, &st) != 0)
+		return -1;
+	VT_EQ(st.opackets, 0);
+	VT_EQ(st.oerrors, 6);
+	return 0;
+}
+
+static int
+test_dp_unknown_unicast(void)
+{
+	return dp_run("dpunk", DP_ARGS, dp_unknown_body);
+}
+
+/* A chain of @p nseg segments holding the frame of @p seed. */
+static struct rte_mbuf *
+dp_chain(struct rte_mempool *mp, const struct rte_ether_addr *dst, uint32_t seed,
+		unsigned int nseg)
+{
+	struct rte_mbuf *whole = dp_pkt(mp, dst, seed), *head = NULL, *m;
+	uint32_t len, off = 0, part, i;
+
+	if (whole == NULL)
+		return NULL;
+	len = whole->pkt_len;
+	part = (len + nseg - 1) / nseg;
+	for (i = 0; i < nseg && off < len; i++) {
+		uint32_t n = RTE_MIN(part, len - off);
+
+		m = rte_pktmbuf_alloc(mp);
+		if (m == NULL || rte_pktmbuf_append(m, (uint16_t)n) == NULL)
+			goto fail;
+		memcpy(rte_pktmbuf_mtod(m, void *), rte_pktmbuf_mtod_offset(whole, void *, off), n);
+		off += n;
+		if (head == NULL)
+			head = m;
+		else if (rte_pktmbuf_chain(head, m) != 0)
+			goto fail;
+	}
+	rte_pktmbuf_free(whole);
+	return head;
+fail:
+	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(head);
+	rte_pktmbuf_free(whole);
+	return NULL;
+}
+
+/* Multi-segment frames are gathered into one slot, both ways. */
+static int
+dp_multiseg_body(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_ether_addr mac0 = dp_mac(DP_MAC0), pf_mac;
+	struct rte_mbuf *pkts[4];
+	unsigned int i;
+
+	VT_EQ(rte_eth_macaddr_get(s->pf_port, &pf_mac), 0);
+	for (i = 0; i < RTE_DIM(pkts); i++) {
+		pkts[i] = dp_chain(mp, &mac0, 50 + i, 2 + i);
+		VT_CHECK(pkts[i] != NULL, "cannot build a chain");
+		VT_EQ(pkts[i]->nb_segs, 2 + i);
+	}
+	VT_EQ(rte_eth_tx_burst(s->pf_port, 0, pkts, RTE_DIM(pkts)), RTE_DIM(pkts));
+	if (dp_expect(s->vf_port[0], 50, 4) != 0)
+		return -1;
+	for (i = 0; i < RTE_DIM(pkts); i++) {
+		pkts[i] = dp_chain(mp, &pf_mac, 60 + i, 3);
+		VT_CHECK(pkts[i] != NULL, "cannot build a chain");
+	}
+	VT_EQ(rte_eth_tx_burst(s->vf_port[1], 0, pkts, RTE_DIM(pkts)), RTE_DIM(pkts));
+	return dp_expect(s->pf_port, 60, 4);
+}
+
+static int
+test_dp_multiseg(void)
+{
+	return dp_run("dpms", DP_ARGS, dp_multiseg_body);
+}
+
+/* Descriptors of port_start()'s queues: what a queue may have in flight. */
+#define DP_SMALL_RING 64
+
+/*
+ * A VF that does not poll: the PF drops past its ring and counts it; the VF
+ * then gets exactly the first ring-full. A VF sending to a PF that does not
+ * poll is pushed back. Nothing else is lost.
+ */
+static int
+dp_ring_full_body(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_ether_addr mac0 = dp_mac(DP_MAC0), mac1 = dp_mac(DP_MAC1), pf_mac;
+	struct rte_eth_stats st;
+
+	VT_EQ(dp_send(mp, s->pf_port, &mac0, 0, 100), 100);
+	VT_EQ(dp_send(mp, s->pf_port, &mac1, 500, 5), 5);
+	VT_EQ(xstat(s->pf_port, "tx_ring_full_packets"), 100 - DP_SMALL_RING);
+	if (dp_stats(s->pf_port, &st) != 0)
+		return -1;
+	VT_EQ(st.opackets, DP_SMALL_RING + 5);
+	VT_EQ(st.oerrors, 100 - DP_SMALL_RING);
+	if (dp_expect(s->vf_port[0], 0, DP_SMALL_RING) != 0 ||
+			dp_expect(s->vf_port[1], 500, 5) != 0)
+		return -1;
+	/* Room again: the next frames get through. */
+	VT_EQ(dp_send(mp, s->pf_port, &mac0, 100, 3), 3);
+	if (dp_expect(s->vf_port[0], 100, 3) != 0)
+		return -1;
+	VT_EQ(rte_eth_macaddr_get(s->pf_port, &pf_mac), 0);
+	VT_EQ(dp_send(mp, s->vf_port[0], &pf_mac, 200, 100), DP_SMALL_RING);
+	VT_EQ(dp_send(mp, s->vf_port[0], &pf_mac, 300, 1), 0);
+	if (dp_expect(s->pf_port, 200, DP_SMALL_RING) != 0 || dp_stats(s->vf_port[0], &st) != 0)
+		return -1;
+	VT_EQ(st.opackets, DP_SMALL_RING);
+	VT_EQ(st.oerrors, 0);
+	return 0;
+}
+
+static int
+test_dp_ring_full(void)
+{
+	return dp_run("dprf", DP_ARGS, dp_ring_full_body);
+}
+
+/* Random lengths under in-bounds producer indexes: bad ones counted, good ones whole. */
+static int
+dp_hostile_random(struct scn *s, struct dp_ring_map *m)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	uint64_t before = xstat(s->pf_port, "rx_ring_errors"), got = 0;
+	uint32_t i, j;
+	uint16_t n;
+
+	for (i = 0; i < 500; i++) {
+		uint32_t cons = __atomic_load_n(&m->hdr->c.cons, __ATOMIC_ACQUIRE);
+
+		for (j = 0; j < 8; j++)
+			m->desc[rte_rand() & (m->slots - 1)].len = (uint32_t)rte_rand() %
+				(i & 1 ? UINT32_MAX : 4096);
+		__atomic_store_n(&m->hdr->p.prod, cons + (uint32_t)(rte_rand() % (m->slots + 1)),
+				__ATOMIC_RELEASE);
+		while ((n = rte_eth_rx_burst(s->pf_port, 0, pkts, DP_BURST)) != 0) {
+			for (j = 0; j < n; j++)
+				VT_CHECK(pkts[j]->pkt_len >= 1 && pkts[j]->pkt_len <= 2048 &&
+						pkts[j]->data_len == pkts[j]->pkt_len,
+						"a frame of %u bytes", pkts[j]->pkt_len);
+			got += n;
+			rte_pktmbuf_free_bulk(pkts, n);
+		}
+	}
+	VT_CHECK(xstat(s->pf_port, "rx_ring_errors") > before, "no bad length counted");
+	VT_CHECK(got > 0, "no frame taken from the ring");
+	return 0;
+}
+
+/* Garbage lengths, random contents, then a producer index out of bounds, in VF 0's Tx ring. */
+static int
+dp_hostile_rx(struct scn *s, struct rte_mempool *mp, struct dp_ring_map *m)
+{
+	struct rte_ether_addr pf_mac;
+	uint32_t i, prod = m->hdr->p.prod;
+	uint64_t errors;
+
+	VT_EQ(rte_eth_macaddr_get(s->pf_port, &pf_mac), 0);
+	for (i = 0; i < 3; i++)
+		m->desc[(prod + i) & (m->slots - 1)].len = i == 0 ? 0 : UINT32_MAX - i;
+	__atomic_store_n(&m->hdr->p.prod, prod + 3, __ATOMIC_RELEASE);
+	if (dp_expect(s->pf_port, 0, 0) != 0)
+		return -1;
+	VT_EQ(xstat(s->pf_port, "rx_ring_errors"), 3);
+	if (dp_hostile_random(s, m) != 0)
+		return -1;
+	errors = xstat(s->pf_port, "rx_ring_errors");
+	prod = __atomic_load_n(&m->hdr->c.cons, __ATOMIC_ACQUIRE) + m->slots + 1;
+	__atomic_store_n(&m->hdr->p.prod, prod, __ATOMIC_RELEASE);
+	if (dp_expect(s->pf_port, 0, 0) != 0)
+		return -1;
+	VT_EQ(xstat(s->pf_port, "rx_ring_errors"), errors + 1);
+	/* Ignored from now on, whatever it says. */
+	__atomic_store_n(&m->hdr->p.prod, prod - m->slots, __ATOMIC_RELEASE);
+	if (dp_expect(s->pf_port, 0, 0) != 0)
+		return -1;
+	/* VF 1 is served as before. */
+	VT_EQ(dp_send(mp, s->vf_port[1], &pf_mac, 10, 5), 5);
+	return dp_expect(s->pf_port, 10, 5);
+}
+
+/* A consumer index out of bounds in VF 0's Rx ring: the PF stops sending there. */
+static int
+dp_hostile_tx(struct scn *s, struct rte_mempool *mp, struct dp_ring_map *m)
+{
+	struct rte_ether_addr mac0 = dp_mac(DP_MAC0), mac1 = dp_mac(DP_MAC1);
+
+	__atomic_store_n(&m->hdr->c.cons, m->hdr->p.prod + 12345, __ATOMIC_RELEASE);
+	/* Enough to need the consumer's index again. */
+	VT_EQ(dp_send(mp, s->pf_port, &mac0, 0, 1100), 1100);
+	VT_CHECK(xstat(s->pf_port, "tx_ring_errors") >= 1, "no tx ring error counted");
+	VT_EQ(dp_send(mp, s->pf_port, &mac1, 20, 5), 5);
+	return dp_expect(s->vf_port[1], 20, 5);
+}
+
+/* VF 0 attaches again (a new port): its rings serve again. */
+static int
+dp_hostile_recover(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_ether_addr mac0 = dp_mac(DP_MAC0), pf_mac;
+	uint16_t port;
+
+	VT_EQ(rte_eth_macaddr_get(s->pf_port, &pf_mac), 0);
+	VT_EQ(port_destroy(s->vf_name[0], s->vf_port[0]), 0);
+	s->vf_open[0] = false;
+	if (scn_vf_open(s, 0, LONG_MS) != 0)
+		return -1;
+	port = s->vf_port[s->nb_vf - 1];
+	if (port_start(port, mp) != 0)
+		return -1;
+	/* Drain what the garbage left in the PF's view. */
+	dp_recv(s->pf_port, (uint32_t[256]){ 0 }, 256);
+	VT_EQ(dp_send(mp, port, &pf_mac, 30, 4), 4);
+	if (dp_expect(s->pf_port, 30, 4) != 0)
+		return -1;
+	VT_EQ(dp_send(mp, s->pf_port, &mac0, 40, 4), 4);
+	return dp_expect(port, 40, 4);
+}
+
+static int
+dp_hostile_body(struct scn *s, struct rte_mempool *mp)
+{
+	struct dp_ring_map rx, tx;
+	int ret;
+
+	if (dp_ring_map(s, 0, vfbc_pring_index(0, VFBC_RING_DIR_TO_PF), &rx) != 0)
+		return -1;
+	if (dp_ring_map(s, 0, vfbc_pring_index(0, VFBC_RING_DIR_TO_VF), &tx) != 0) {
+		region_map_close(&rx.map);
+		return -1;
+	}
+	/* VF 0's own port must not poll while we play it. */
+	VT_EQ(port_stop(s->vf_port[0]), 0);
+	__atomic_store_n(&tx.hdr->c.ready, 1, __ATOMIC_RELEASE);
+	ret = dp_hostile_rx(s, mp, &rx);
+	if (ret == 0)
+		ret = dp_hostile_tx(s, mp, &tx);
+	region_map_close(&rx.map);
+	region_map_close(&tx.map);
+	if (ret == 0)
+		ret = dp_hostile_recover(s, mp);
+	return ret;
+}
+
+static int
+test_dp_hostile_ring(void)
+{
+	return dp_run("dphr", DP_ARGS, dp_hostile_body);
+}
+
+/* The PF moves VF 1 to a new MAC: its port follows, and so does switching. */
+static int
+dp_mac_change_body(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_ether_addr old = dp_mac(DP_MAC1), new = dp_mac("02:00:00:00:00:b1"), cur;
+	struct rte_pmd_vfbc_mac_block b;
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	memset(&b, 0, sizeof(b));
+	memcpy(b.addr, new.addr_bytes, sizeof(b.addr));
+	VT_EQ(rte_pmd_vfbc_pf_set_block(s->pf_port, 1, RTE_PMD_VFBC_BLOCK_ID_MAC, &b,
+			sizeof(b)), 0);
+	VT_EQ(rte_pmd_vfbc_pf_invalidate(s->pf_port, 1, UINT64_C(1) << RTE_PMD_VFBC_BLOCK_ID_MAC),
+			0);
+	/* The VF's watcher thread follows; bounded wait, not a timing assumption. */
+	do {
+		VT_EQ(rte_eth_macaddr_get(s->vf_port[1], &cur), 0);
+		if (rte_is_same_ether_addr(&cur, &new))
+			break;
+		sched_yield();
+	} while (now_ms() < deadline);
+	VT_CHECK(rte_is_same_ether_addr(&cur, &new), "VF 1 did not take its new MAC");
+	VT_EQ(dp_send(mp, s->pf_port, &old, 0, 3), 3);
+	VT_EQ(xstat(s->pf_port, "tx_unknown_unicast_packets"), 3);
+	if (dp_expect(s->vf_port[1], 0, 0) != 0)
+		return -1;
+	VT_EQ(dp_send(mp, s->pf_port, &new, 10, 3), 3);
+	return dp_expect(s->vf_port[1], 10, 3);
+}
+
+static int
+test_dp_mac_change(void)
+{
+	return dp_run("dpmac", DP_ARGS, dp_mac_change_body);
+}
+
+/* queues= and ring_size= are the ports' queue and descriptor limits. */
+static int
+dp_queues_body(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	unsigned int i;
+
+	memset(&conf, 0, sizeof(conf));
+	for (i = 0; i < 2; i++) {
+		uint16_t port = i == 0 ? s->pf_port : s->vf_port[0];
+
+		VT_EQ(rte_eth_dev_info_get(port, &info), 0);
+		VT_EQ(info.max_rx_queues, 2);
+		VT_EQ(info.max_tx_queues, 2);
+		VT_EQ(info.tx_desc_lim.nb_max, 128);
+		VT_EQ(port_stop(port), 0);
+		VT_CHECK(rte_eth_dev_configure(port, 3, 3, &conf) != 0, "3 queues configured");
+		if (port_start(port, mp) != 0)
+			return -1;
+	}
+	VT_EQ(rte_eth_rx_queue_setup(s->vf_port[1], 0, 129, 0, NULL, mp), -EINVAL);
+	return 0;
+}
+
+static int
+test_dp_queues(void)
+{
+	return dp_run("dpq", DP_ARGS ",queues=2,ring_size=128", dp_queues_body);
+}
+
 /* ------------------------------------------------------------------- main */
 
 static const struct vt_case cases[] = {
@@ -3437,6 +4117,15 @@ static const struct vt_case cases[] = {
 	{ "notices", test_notices },
 	{ "priv_dump", test_priv_dump },
 	{ "telemetry", test_telemetry },
+	{ "dp_vf_to_pf", test_dp_vf_to_pf },
+	{ "dp_unicast", test_dp_unicast },
+	{ "dp_flood", test_dp_flood },
+	{ "dp_unknown_unicast", test_dp_unknown_unicast },
+	{ "dp_multiseg", test_dp_multiseg },
+	{ "dp_ring_full", test_dp_ring_full },
+	{ "dp_hostile_ring", test_dp_hostile_ring },
+	{ "dp_mac_change", test_dp_mac_change },
+	{ "dp_queues", test_dp_queues },
 };
 
 int
