@@ -435,3 +435,33 @@ def test_vf_link_follows_pf_port(ctx):
         pf.expect("port_start", "OK")
         wait_answer(vf0, "link", "OK up")
         wait_answer(vf1, "link", "OK up")
+
+
+def test_datapath_across_processes(ctx):
+    """Frames go both ways between a PF process and VF processes, whole, and
+    the PF switches by destination MAC across processes."""
+    s = Setup(ctx)
+    with s.pf() as pf, s.vf(0) as vf0, s.vf(1) as vf1:
+        pf_mac = pf.cmd("mac").split()[1]
+        mac0 = vf0.cmd("mac").split()[1]
+        mac1 = vf1.cmd("mac").split()[1]
+        vf0.expect("send %s 0 100" % pf_mac, "OK 100")
+        pf.expect("recv 100", "OK 100 0 0-99")
+        vf1.expect("send %s 1000 30" % pf_mac, "OK 30")
+        pf.expect("recv 30", "OK 30 0 1000-1029")
+        pf.expect("send %s 200 100" % mac0, "OK 100")
+        pf.expect("send %s 300 20" % mac1, "OK 20")
+        vf0.expect("recv 100", "OK 100 0 200-299")
+        vf1.expect("recv 20", "OK 20 0 300-319")
+        pf.expect("send ff:ff:ff:ff:ff:ff 400 5", "OK 5")
+        vf0.expect("recv 5", "OK 5 0 400-404")
+        vf1.expect("recv 5", "OK 5 0 400-404")
+        pf.expect("send 02:00:00:00:00:99 500 7", "OK 7")
+        pf.expect("xstat tx_unknown_unicast_packets", "OK 7")
+        # ipackets opackets ierrors oerrors on each side agree.
+        pf.expect("stats", "OK 130 125 0 7")
+        vf0.expect("stats", "OK 105 100 0 0")
+        vf1.expect("stats", "OK 25 30 0 0")
+        vf1.quit()
+        vf0.quit()
+        pf.quit()

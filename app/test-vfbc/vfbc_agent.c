@@ -13,6 +13,13 @@
  * Blank lines are ignored; end of input acts as quit without the BYE.
  *
  *   both: quit                                   -> BYE
+ *         mac                                    -> OK <the port's MAC address>
+ *         send <MAC> <seed> <n>                  send n frames to MAC, seeds seed.. seed+n-1
+ *                                                -> OK <frames the port took>
+ *         recv <n>                               poll until n frames came (or 5 s)
+ *                                                -> OK <frames> <damaged> <first>-<last>|-
+ *         stats                                  -> OK <ipackets> <opackets> <ierrors> <oerrors>
+ *         xstat <name>                           -> OK <value>
  *   PF:   define <vf> <id> <capacity> <r|w|rw|none>
  *         set <vf> <id> <hex>   get <vf> <id>    -> OK <len> <hex>
  *         invalidate <vf> <mask>
@@ -40,6 +47,7 @@
 #include <unistd.h>
 
 #include <rte_cycles.h>
+#include <rte_ether.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -55,6 +63,10 @@
 #define AGENT_STALL_WAIT_MS 1000
 #define AGENT_POOL_MBUFS 511
 #define AGENT_NB_DESC 128
+#define AGENT_BURST 32
+#define AGENT_RECV_MAX 4096
+#define AGENT_RECV_WAIT_MS 5000
+#define AGENT_ETHER_TYPE 0x88b5
 
 enum agent_mode {
 	AGENT_PF = 1 << 0,
@@ -67,7 +79,7 @@ struct agent {
 	uint16_t port;
 	bool quit;
 	FILE *out;                /* the protocol stream: the original stdout */
-	struct rte_mempool *pool; /* VF: for the queue the started port needs */
+	struct rte_mempool *pool; /* the queues' and the send command's mbufs */
 	bool started;
 	/* PF policy, read by the VF_MBOX callback on the service lcore. */
 	rte_spinlock_t lock;
@@ -450,6 +462,170 @@ cmd_link(struct agent *ag, char **argv, char *out)
 	return ret;
 }
 
+/* ---- datapath commands (both) ---- */
+
+/* Frames of the datapath tests: the seed after the header, then a pattern of it. */
+static uint16_t
+frame_len(uint32_t seed)
+{
+	return (uint16_t)(60 + (seed * 97) % (1514 - 60 + 1));
+}
+
+static uint8_t
+frame_byte(uint32_t seed, uint32_t i)
+{
+	return (uint8_t)(seed * 131 + i * 7 + 1);
+}
+
+static struct rte_mbuf *
+frame_build(struct agent *ag, const struct rte_ether_addr *dst, uint32_t seed)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ag->pool);
+	uint16_t len = frame_len(seed), i;
+	struct rte_ether_hdr *eh;
+	uint8_t *p;
+
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	eh = (struct rte_ether_hdr *)p;
+	eh->dst_addr = *dst;
+	rte_eth_macaddr_get(ag->port, &eh->src_addr);
+	eh->ether_type = rte_cpu_to_be_16(AGENT_ETHER_TYPE);
+	memcpy(p + sizeof(*eh), &seed, sizeof(seed));
+	for (i = sizeof(*eh) + sizeof(seed); i < len; i++)
+		p[i] = frame_byte(seed, i);
+	return m;
+}
+
+/* The seed of a whole frame, or -1 if it is damaged. */
+static int64_t
+frame_seed(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t seed, i;
+
+	if (m->nb_segs != 1 || m->pkt_len < sizeof(struct rte_ether_hdr) + sizeof(seed))
+		return -1;
+	memcpy(&seed, p + sizeof(struct rte_ether_hdr), sizeof(seed));
+	if (m->pkt_len != frame_len(seed))
+		return -1;
+	for (i = sizeof(struct rte_ether_hdr) + sizeof(seed); i < m->pkt_len; i++)
+		if (p[i] != frame_byte(seed, i))
+			return -1;
+	return seed;
+}
+
+static int
+cmd_mac(struct agent *ag, char **argv, char *out)
+{
+	struct rte_ether_addr mac;
+	int ret = rte_eth_macaddr_get(ag->port, &mac);
+
+	if (ret == 0)
+		rte_ether_format_addr(out, RTE_ETHER_ADDR_FMT_SIZE, &mac);
+	return ret;
+}
+
+static int
+cmd_send(struct agent *ag, char **argv, char *out)
+{
+	struct rte_mbuf *pkts[AGENT_BURST];
+	struct rte_ether_addr dst;
+	uint32_t seed, n, done = 0, i;
+
+	if (rte_ether_unformat_addr(argv[0], &dst) != 0 || !parse_u32(argv[1], &seed) ||
+			!parse_u32(argv[2], &n))
+		return -EINVAL;
+	while (done < n) {
+		uint32_t b = RTE_MIN(n - done, (uint32_t)AGENT_BURST);
+		uint16_t sent;
+
+		for (i = 0; i < b; i++) {
+			pkts[i] = frame_build(ag, &dst, seed + done + i);
+			if (pkts[i] == NULL) {
+				rte_pktmbuf_free_bulk(pkts, i);
+				return -ENOMEM;
+			}
+		}
+		sent = rte_eth_tx_burst(ag->port, 0, pkts, (uint16_t)b);
+		rte_pktmbuf_free_bulk(pkts + sent, b - sent);
+		done += sent;
+		if (sent < b)
+			break;
+	}
+	sprintf(out, "%u", done);
+	return 0;
+}
+
+/* Frames received in order of seeds? "<first>-<last>" if consecutive, else "mixed". */
+static int
+cmd_recv(struct agent *ag, char **argv, char *out)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * AGENT_RECV_WAIT_MS / 1000;
+	struct rte_mbuf *pkts[AGENT_BURST];
+	uint32_t want, got = 0, bad = 0, first = 0, last = 0, i;
+	bool in_order = true;
+
+	if (!parse_u32(argv[0], &want) || want > AGENT_RECV_MAX)
+		return -EINVAL;
+	while (got + bad < want && rte_get_timer_cycles() < deadline) {
+		uint16_t n = rte_eth_rx_burst(ag->port, 0, pkts, AGENT_BURST);
+
+		for (i = 0; i < n; i++) {
+			int64_t seed = frame_seed(pkts[i]);
+
+			if (seed < 0) {
+				bad++;
+				continue;
+			}
+			if (got == 0)
+				first = (uint32_t)seed;
+			else if ((uint32_t)seed != last + 1)
+				in_order = false;
+			last = (uint32_t)seed;
+			got++;
+		}
+		rte_pktmbuf_free_bulk(pkts, n);
+	}
+	if (got == 0)
+		sprintf(out, "0 %u -", bad);
+	else if (in_order)
+		sprintf(out, "%u %u %u-%u", got, bad, first, last);
+	else
+		sprintf(out, "%u %u mixed", got, bad);
+	return 0;
+}
+
+static int
+cmd_stats(struct agent *ag, char **argv, char *out)
+{
+	struct rte_eth_stats st;
+	int ret = rte_eth_stats_get(ag->port, &st);
+
+	if (ret == 0)
+		sprintf(out, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, st.ipackets,
+				st.opackets, st.ierrors, st.oerrors);
+	return ret;
+}
+
+static int
+cmd_xstat(struct agent *ag, char **argv, char *out)
+{
+	uint64_t id, val;
+	int ret = rte_eth_xstats_get_id_by_name(ag->port, argv[0], &id);
+
+	if (ret == 0 && rte_eth_xstats_get_by_id(ag->port, &id, &val, 1) != 1)
+		ret = -EIO;
+	if (ret == 0)
+		sprintf(out, "%" PRIu64, val);
+	return ret;
+}
+
 static int
 cmd_quit(struct agent *ag, char **argv, char *out)
 {
@@ -466,6 +642,11 @@ struct command {
 
 static const struct command commands[] = {
 	{ "quit", AGENT_ANY, 0, cmd_quit },
+	{ "mac", AGENT_ANY, 0, cmd_mac },
+	{ "send", AGENT_ANY, 3, cmd_send },
+	{ "recv", AGENT_ANY, 1, cmd_recv },
+	{ "stats", AGENT_ANY, 0, cmd_stats },
+	{ "xstat", AGENT_ANY, 1, cmd_xstat },
 	{ "define", AGENT_PF, 4, cmd_define },
 	{ "set", AGENT_PF, 3, cmd_set },
 	{ "get", AGENT_PF, 2, cmd_get },
