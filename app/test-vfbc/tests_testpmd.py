@@ -162,3 +162,70 @@ def test_vf_mac_follows_its_block(ctx):
         assert re.search(r"^\d+\s+02:12:34:56:78:9A\s+%s\s" % vf, out, re.M), out
         rc, out = tp.quit()
     assert rc == 0, out
+
+
+def port_stats(tp):
+    """{port id: {"RX-packets": n, ...}} of 'show port stats all'."""
+    stats = {}
+    port = None
+    for line in tp.cmd("show port stats all").splitlines():
+        m = re.search(r"NIC statistics for port (\d+)", line)
+        if m:
+            port = int(m.group(1))
+            stats[port] = {}
+            continue
+        if port is not None:
+            for key, val in re.findall(r"([A-Za-z-]+):\s+(\d+)", line):
+                stats[port].setdefault(key, int(val))
+    return stats
+
+
+def drain(tp, ports, rounds=20):
+    """Receive and drop what the rings still hold: rxonly until a whole round
+    brings nothing new (nothing sends during rxonly)."""
+    tp.cmd("set fwd rxonly")
+    last = None
+    for _ in range(rounds):
+        tp.cmd("start")
+        tp.cmd("stop")
+        now = [port_stats(tp)[p]["RX-packets"] for p in ports]
+        if now == last:
+            return
+        last = now
+    raise AssertionError("rings never drained: %s" % last)
+
+
+def test_io_forwarding_counters_agree(ctx):
+    """PF + 2 VFs in testpmd, io forwarding started with tx_first; the PF's
+    frames are addressed to VF 0. Once the rings are drained, what each side
+    sent is what the other received, plus what the PF counted as dropped."""
+    pf = ctx.unique("net_vfbc_pf")
+    mac0, mac1 = "02:00:00:00:00:10", "02:00:00:00:00:11"
+    args = eal(ctx, SERVICE_LCORES) + vdevs(pf, ctx.region_dir(),
+                                            ",vf_mac=0/%s,vf_mac=1/%s" % (mac0, mac1),
+                                            vfs=(0, 1))
+    app = APP_ARGS + ["--forward-mode=io", "--eth-peer=0,%s" % mac0]
+    with Testpmd(args, app, log_path=ctx.tmp / (pf + ".log")) as tp:
+        ids = tp.port_ids()
+        p, v0, v1 = ids[pf], ids[pf.replace("_pf", "_vf") + "_vf0"], \
+            ids[pf.replace("_pf", "_vf") + "_vf1"]
+        tp.cmd("start tx_first")
+        out = tp.cmd("stop")
+        assert "Accumulated forward statistics for all ports" in out, out
+        drain(tp, (p, v0, v1))
+        st = port_stats(tp)
+        xs = tp.cmd("show port xstats %d" % p)
+        pf_tx, pf_drops = st[p]["TX-packets"], st[p]["TX-errors"]
+        assert pf_tx >= 32, st
+        assert pf_tx == st[v0]["RX-packets"] + st[v1]["RX-packets"], st
+        assert st[v1]["RX-packets"] == 0, st  # every PF frame is for VF 0
+        m = re.search(r"tx_unknown_unicast_packets: (\d+)", xs)
+        full = re.search(r"tx_ring_full_packets: (\d+)", xs)
+        down = re.search(r"tx_vf_down_packets: (\d+)", xs)
+        assert m and full and down, xs
+        assert pf_drops == int(m.group(1)) + int(full.group(1)) + int(down.group(1)), (st, xs)
+        assert st[p]["RX-packets"] == st[v0]["TX-packets"] + st[v1]["TX-packets"], st
+        assert st[p]["RX-errors"] == 0 and st[v0]["TX-errors"] == 0, st
+        assert "rx_ring_errors: 0" in xs, xs
+        rc, out = tp.quit()
+    assert rc == 0, out
