@@ -36,6 +36,8 @@ struct vfbc_queue {
 	struct rte_mempool *mp;
 	uint16_t queue_id;
 	uint16_t port_id;
+	uint32_t room;            /**< Rx: data bytes an mbuf of mp holds */
+	uint64_t rearm;           /**< Rx: see rearm_word() in vfbc_rxtx.c */
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t errors;          /**< packets dropped whole (ierrors/oerrors) */

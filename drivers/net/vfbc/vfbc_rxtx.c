@@ -37,6 +37,7 @@ struct vfbc_pf_txq_vf {
 	uint32_t room;  /* free slots found in this burst */
 	uint32_t used;  /* slots filled in this burst */
 	bool in_burst;
+	bool up;        /* in this burst */
 };
 
 struct vfbc_pf_txq {
@@ -44,6 +45,9 @@ struct vfbc_pf_txq {
 	struct vfbc_pf *pf;
 	struct rte_hash *macs;  /* destination MAC -> VF, private to this queue */
 	uint64_t changes_seen;  /* pf->block_changes the table was built from */
+	/* The last lookup: frames of a burst mostly go to one VF. */
+	struct rte_ether_addr last_mac;
+	int32_t last_vf;        /* -1: none */
 	uint16_t nb_vfs;
 	uint16_t nb_touched;
 	uint16_t touched[RTE_PMD_VFBC_MAX_VFS]; /* VFs this burst wrote to */
@@ -82,6 +86,40 @@ queue_init(struct vfbc_queue *q, struct rte_eth_dev *dev, uint16_t qid,
 
 /* ------------------------------------------------------------------ copies */
 
+_Static_assert(offsetof(struct rte_mbuf, port) + sizeof(uint16_t) -
+		offsetof(struct rte_mbuf, rearm_data) == sizeof(uint64_t), "rearm word");
+
+/*
+ * What an mbuf of this queue's pool looks like from data_off to port after
+ * the pool gave it: mbufs are returned to a pool with refcnt 1, one segment
+ * and no next, so setting these 8 bytes and the first line's offload fields
+ * is a whole reset, without the write to the second cache line that
+ * rte_pktmbuf_reset() makes. Drivers rearm their Rx descriptors the same way.
+ */
+static uint64_t
+rearm_word(uint16_t port)
+{
+	struct rte_mbuf m;
+	uint64_t w;
+
+	m.data_off = RTE_PKTMBUF_HEADROOM;
+	rte_mbuf_refcnt_set(&m, 1);
+	m.nb_segs = 1;
+	m.port = port;
+	memcpy(&w, RTE_PTR_ADD(&m, offsetof(struct rte_mbuf, rearm_data)), sizeof(w));
+	return w;
+}
+
+static void
+rx_queue_pool(struct vfbc_queue *q, struct rte_mempool *mp)
+{
+	uint32_t room = rte_pktmbuf_data_room_size(mp);
+
+	q->mp = mp;
+	q->rearm = rearm_word(q->port_id);
+	q->room = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
+}
+
 /* Copy up to @p n packets out of @p r into new mbufs. */
 static uint16_t
 rx_ring(struct vfbc_queue *q, struct vfbc_pring *r, struct rte_mbuf **pkts, uint16_t n)
@@ -92,7 +130,7 @@ rx_ring(struct vfbc_queue *q, struct vfbc_pring *r, struct rte_mbuf **pkts, uint
 
 	if (avail == 0)
 		return 0;
-	if (unlikely(rte_pktmbuf_alloc_bulk(q->mp, pkts, avail) != 0)) {
+	if (unlikely(rte_mempool_get_bulk(q->mp, (void **)pkts, avail) != 0)) {
 		/* Leave the packets in the ring: the next burst may find mbufs. */
 		q->data->rx_mbuf_alloc_failed += avail;
 		return 0;
@@ -103,21 +141,27 @@ rx_ring(struct vfbc_queue *q, struct vfbc_pring *r, struct rte_mbuf **pkts, uint
 
 		if (i + 1 < avail)
 			rte_prefetch0(vfbc_pring_buf(r, i + 1));
-		len = vfbc_pring_get_mbuf(r, i, m);
-		if (unlikely(len < 0)) {
-			/* A bad length is already counted as a ring error. */
-			if (len == -EMSGSIZE)
+		len = vfbc_pring_len(r, i); /* counts a bad one as a ring error */
+		if (unlikely(len < 0 || (uint32_t)len > q->room)) {
+			if (len > 0)
 				q->oversize++;
 			q->errors++;
 			continue;
 		}
-		m->port = q->port_id;
+		/* memcpy, not a cast: the fields are read back as uint16_t. */
+		memcpy(RTE_PTR_ADD(m, offsetof(struct rte_mbuf, rearm_data)), &q->rearm,
+				sizeof(q->rearm));
+		m->ol_flags = 0;
+		m->packet_type = 0;
+		m->data_len = (uint16_t)len;
+		m->pkt_len = (uint32_t)len;
+		rte_memcpy(rte_pktmbuf_mtod(m, void *), vfbc_pring_buf(r, i), (size_t)len);
 		bytes += (uint32_t)len;
 		got++;
 	}
 	vfbc_pring_release(r, avail);
-	if (got < avail)
-		rte_pktmbuf_free_bulk(pkts + got, avail - got);
+	if (unlikely(got < avail))
+		rte_mempool_put_bulk(q->mp, (void **)(pkts + got), avail - got);
 	q->packets += got;
 	q->bytes += bytes;
 	return got;
@@ -227,6 +271,7 @@ mac_table_rebuild(struct vfbc_pf_txq *txq, uint64_t changes)
 			continue;
 		rte_hash_add_key_data(txq->macs, &mac, (void *)(uintptr_t)vf);
 	}
+	txq->last_vf = -1;
 	txq->changes_seen = changes;
 }
 
@@ -246,18 +291,23 @@ pf_tx_to_vf(struct vfbc_pf_txq *txq, uint16_t vf, struct rte_mbuf *m, uint16_t w
 	struct vfbc_pf_txq_vf *d = &txq->vfs[vf];
 	int len;
 
-	if (unlikely(!vf_up(txq->pf, vf, &d->ring))) {
+	/* Whether the VF is up and how much room it has: once per burst. */
+	if (!d->in_burst) {
+		d->in_burst = true;
+		txq->touched[txq->nb_touched++] = vf;
+		d->used = 0;
+		d->room = 0;
+		d->up = vf_up(txq->pf, vf, &d->ring);
+		if (d->up) {
+			if (unlikely(d->ring.broken))
+				ring_recover(&txq->q, txq->pf, vf, &d->ring, &d->broken, true);
+			d->room = vfbc_pring_free_count(&d->ring, want);
+		}
+	}
+	if (unlikely(!d->up)) {
 		if (unicast)
 			txq->q.vf_down++;
 		return false;
-	}
-	if (!d->in_burst) {
-		if (unlikely(d->ring.broken))
-			ring_recover(&txq->q, txq->pf, vf, &d->ring, &d->broken, true);
-		d->room = vfbc_pring_free_count(&d->ring, want);
-		d->used = 0;
-		d->in_burst = true;
-		txq->touched[txq->nb_touched++] = vf;
 	}
 	if (unlikely(d->used == d->room)) {
 		txq->q.ring_full++;
@@ -285,10 +335,15 @@ pf_tx_one(struct vfbc_pf_txq *txq, struct rte_mbuf *m, uint16_t want)
 	if (unlikely(m->data_len < sizeof(*eh)))
 		return false;
 	if (likely(rte_is_unicast_ether_addr(&eh->dst_addr))) {
+		if (likely(txq->last_vf >= 0 && rte_is_same_ether_addr(&eh->dst_addr,
+				&txq->last_mac)))
+			return pf_tx_to_vf(txq, (uint16_t)txq->last_vf, m, want, true);
 		if (unlikely(rte_hash_lookup_data(txq->macs, &eh->dst_addr, &data) < 0)) {
 			txq->q.unknown_unicast++;
 			return false;
 		}
+		txq->last_mac = eh->dst_addr;
+		txq->last_vf = (int32_t)(uintptr_t)data;
 		return pf_tx_to_vf(txq, (uint16_t)(uintptr_t)data, m, want, true);
 	}
 	/* Broadcast and multicast: a copy to every VF that is up. */
@@ -410,7 +465,7 @@ vfbc_pf_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	if (rxq == NULL)
 		return -ENOMEM;
 	queue_init(&rxq->q, dev, qid, pf_rxq_ring_errors);
-	rxq->q.mp = mp;
+	rx_queue_pool(&rxq->q, mp);
 	rxq->pf = pf;
 	rxq->nb_vfs = pf->num_vfs;
 	for (vf = 0; vf < pf->num_vfs; vf++) {
@@ -505,7 +560,7 @@ vfbc_vf_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	ret = vf_queue_setup(dev, qid, socket, VFBC_RING_DIR_TO_VF, &q);
 	if (ret < 0)
 		return ret;
-	q->q.mp = mp;
+	rx_queue_pool(&q->q, mp);
 	dev->data->rx_queues[qid] = q;
 	return 0;
 }
