@@ -47,6 +47,8 @@ struct vfbc_pf_request {
 	uint16_t flags;
 	uint32_t block_id;
 	uint32_t len;
+	uint32_t offset; /**< chunk ops */
+	uint32_t total;  /**< VFBC_OP_WRITE_CHUNK */
 };
 
 /** Counters of one VF's mailbox, kept by the PF (single writer: the service). */
@@ -57,7 +59,17 @@ struct vfbc_pf_mbox_stats {
 	uint64_t writes;
 	uint64_t completions;
 	uint64_t wakeups;
+	uint64_t chunks;        /**< chunk requests among the reads and writes */
+	uint64_t staged_drops;  /**< staged writes dropped unfinished */
 	uint64_t status[VFBC_ST_MAX]; /**< completions by status */
+};
+
+/** A write of a block larger than a slot, gathered chunk by chunk. */
+struct vfbc_pf_staged {
+	bool active;
+	uint32_t block_id;
+	uint32_t total;  /**< bytes of the whole write */
+	uint32_t filled; /**< bytes staged so far, from offset 0 */
 };
 
 /**
@@ -76,11 +88,15 @@ struct vfbc_pf_mbox {
 	vfbc_pf_policy_t policy;
 	void *policy_ctx;
 	uint8_t *staging;      /**< private copy of a write payload */
+	uint8_t *staged_data;  /**< a staged write, gathered chunk by chunk */
+	uint32_t staged_size;  /**< bytes of staged_data: the store's largest block */
+	struct vfbc_pf_staged staged;
 	uint32_t mask;
 	uint32_t next_seq;     /**< the only sequence number the PF accepts next */
 	uint32_t nonce_seen;
 	uint16_t vf;
 	uint16_t proto_version;
+	uint16_t proto_max;    /**< highest version offered: VFBC_PROTO_VERSION_MAX */
 	bool attached;
 	bool notify_reads;     /**< ask the policy about reads too */
 	struct vfbc_pf_mbox_stats stats;
@@ -109,6 +125,7 @@ struct vfbc_vf_mbox_stats {
 	uint64_t errors;
 	uint64_t timeouts;
 	uint64_t sleeps;
+	uint64_t read_restarts; /**< chunked reads started again: the block changed */
 };
 
 /** VF-private state of one mailbox slot. */
@@ -124,12 +141,14 @@ struct vfbc_vf_mbox {
 	struct vfbc_vf_slot *slots;
 	pthread_mutex_t attach_lock;
 	rte_spinlock_t post_lock;  /**< serialises posting, so sequence numbers have no holes */
+	pthread_mutex_t write_lock; /**< one chunked write at a time: the PF stages one */
 	uint64_t spin_ns;
 	uint32_t mask;
 	uint32_t next_seq;
 	uint32_t nonce;
 	uint32_t slot_waiters;     /**< posters waiting for a free slot */
 	uint16_t proto_version;
+	uint16_t proto_max;        /**< highest version offered: VFBC_PROTO_VERSION_MAX */
 	bool attached;
 	bool gone;                 /**< the PF went away: fail fast */
 	struct vfbc_vf_mbox_stats stats;
@@ -180,7 +199,15 @@ int vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t
 int vfbc_vf_mbox_wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len,
 		uint64_t deadline_ns);
 
-/** Attach if needed, post, wait: one blocking request. */
+/** Attempts of a chunked read before it gives up with -EAGAIN. */
+#define VFBC_READ_CHUNKED_TRIES 16
+
+/**
+ * Attach if needed, post, wait: one blocking request. With protocol 2, a read
+ * or write longer than a slot is made of several chunks and stays atomic: a
+ * read returns one version of the block (or -EAGAIN when the block changed
+ * under VFBC_READ_CHUNKED_TRIES attempts), a write replaces the block at once.
+ */
 int vfbc_vf_mbox_call(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, void *buf,
 		uint32_t len, uint64_t timeout_ns);
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
+
 #include "vfbc_futex.h"
 #include "vfbc_mbox.h"
 
@@ -58,8 +60,14 @@ vfbc_pf_mbox_init(struct vfbc_pf_mbox *mb, struct vfbc_region *region, struct vf
 {
 	memset(mb, 0, sizeof(*mb));
 	mb->staging = malloc(region->slot_data_max);
-	if (mb->staging == NULL)
+	/* Large enough for any block; its pages are touched only when used. */
+	mb->staged_size = store->max_block_size;
+	mb->staged_data = malloc(mb->staged_size);
+	if (mb->staging == NULL || mb->staged_data == NULL) {
+		vfbc_pf_mbox_fini(mb);
 		return -ENOMEM;
+	}
+	mb->proto_max = VFBC_PROTO_VERSION_MAX;
 	mb->region = region;
 	mb->store = store;
 	mb->vf = vf;
@@ -72,7 +80,9 @@ void
 vfbc_pf_mbox_fini(struct vfbc_pf_mbox *mb)
 {
 	free(mb->staging);
+	free(mb->staged_data);
 	mb->staging = NULL;
+	mb->staged_data = NULL;
 }
 
 /* Dekker pairing with the VF's waiter: it publishes cpl_sleepers, then checks
@@ -90,6 +100,15 @@ wake_sleepers(struct vfbc_pf_mbox *mb)
 	}
 }
 
+/* A new VF instance, or a staged write gone wrong: forget it. */
+static void
+staged_drop(struct vfbc_pf_mbox *mb)
+{
+	if (mb->staged.active)
+		mb->stats.staged_drops++;
+	mb->staged.active = false;
+}
+
 static void
 serve_attach(struct vfbc_pf_mbox *mb, uint32_t nonce)
 {
@@ -97,9 +116,10 @@ serve_attach(struct vfbc_pf_mbox *mb, uint32_t nonce)
 	uint16_t vf_min = __atomic_load_n(&hdr->vf.proto_min, __ATOMIC_RELAXED);
 	uint16_t vf_max = __atomic_load_n(&hdr->vf.proto_max, __ATOMIC_RELAXED);
 	uint16_t lo = vf_min > VFBC_PROTO_VERSION_MIN ? vf_min : VFBC_PROTO_VERSION_MIN;
-	uint16_t hi = vf_max < VFBC_PROTO_VERSION_MAX ? vf_max : VFBC_PROTO_VERSION_MAX;
+	uint16_t hi = RTE_MIN(vf_max, mb->proto_max);
 
 	mb->nonce_seen = nonce;
+	staged_drop(mb);
 	mb->stats.attaches++;
 	/* Skip a whole ring of sequence numbers: no request the previous VF
 	 * instance left in a slot can carry one the PF will accept next.
@@ -122,12 +142,22 @@ snapshot_request(const struct vfbc_mbox_desc *d, uint32_t seq, struct vfbc_pf_re
 	req->flags = __atomic_load_n(&d->flags, __ATOMIC_RELAXED);
 	req->block_id = __atomic_load_n(&d->block_id, __ATOMIC_RELAXED);
 	req->len = __atomic_load_n(&d->req_len, __ATOMIC_RELAXED);
+	req->offset = __atomic_load_n(&d->req_offset, __ATOMIC_RELAXED);
+	req->total = __atomic_load_n(&d->req_total, __ATOMIC_RELAXED);
+}
+
+static bool
+is_chunk_op(uint16_t opcode)
+{
+	return opcode == VFBC_OP_READ_CHUNK || opcode == VFBC_OP_WRITE_CHUNK;
 }
 
 static int
 check_request(const struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req)
 {
 	if (req->flags != 0 || req->len == 0)
+		return -EINVAL;
+	if (is_chunk_op(req->opcode) && mb->proto_version < VFBC_PROTO_VERSION_CHUNKS)
 		return -EINVAL;
 	if (req->len > mb->region->slot_data_max)
 		return -EMSGSIZE;
@@ -175,6 +205,112 @@ serve_write(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, const ui
 	return vfbc_store_vf_write(mb->store, req->block_id, mb->staging, req->len);
 }
 
+/*
+ * One chunk of a read: the completion carries the block's length and version
+ * as they were when this chunk was copied, so the VF can tell whether the
+ * block changed between its chunks and start again.
+ */
+static int
+serve_read_chunk(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, uint8_t *slot_data,
+		struct vfbc_mbox_desc *d)
+{
+	uint32_t block_len = 0;
+	uint64_t version = 0;
+	int ret;
+
+	mb->stats.reads++;
+	mb->stats.chunks++;
+	if (mb->notify_reads) {
+		ret = vfbc_store_vf_check(mb->store, req->block_id, req->len, VFBC_BLOCK_VF_READ);
+		if (ret < 0)
+			return ret;
+		if (policy_denies(mb, req, NULL))
+			return -ECANCELED;
+	}
+	ret = vfbc_store_vf_read_at(mb->store, req->block_id, req->offset, slot_data, req->len,
+			&block_len, &version);
+	if (ret >= 0) {
+		d->cpl_total = block_len;
+		d->cpl_version = version;
+	}
+	return ret;
+}
+
+/* The first chunk of a staged write: is the whole write allowed at all? */
+static int
+staged_start(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req)
+{
+	int ret;
+
+	staged_drop(mb);
+	if (req->total == 0 || req->total > mb->staged_size)
+		return req->total == 0 ? -EINVAL : -EMSGSIZE;
+	ret = vfbc_store_vf_check(mb->store, req->block_id, req->total, VFBC_BLOCK_VF_WRITE);
+	if (ret < 0)
+		return ret;
+	mb->staged.active = true;
+	mb->staged.block_id = req->block_id;
+	mb->staged.total = req->total;
+	mb->staged.filled = 0;
+	return 0;
+}
+
+/* Every chunk but the first must continue the staged write where it stopped. */
+static bool
+staged_continues(const struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req)
+{
+	return mb->staged.active && req->block_id == mb->staged.block_id &&
+		req->total == mb->staged.total && req->offset == mb->staged.filled;
+}
+
+/* The staged write is complete: ask the policy, then replace the block at once. */
+static int
+staged_commit(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req)
+{
+	struct vfbc_pf_request whole = {
+		.seq = req->seq, .opcode = VFBC_OP_WRITE, .block_id = req->block_id,
+		.len = mb->staged.total, .total = mb->staged.total,
+	};
+
+	mb->staged.active = false;
+	if (policy_denies(mb, &whole, mb->staged_data))
+		return -ECANCELED;
+	return vfbc_store_vf_write(mb->store, whole.block_id, mb->staged_data, whole.len);
+}
+
+/*
+ * One chunk of a write larger than a slot. The chunks are gathered in
+ * PF-private memory, bounded by the largest block, and nothing is stored
+ * before the last one: nobody ever sees a block half written.
+ */
+static int
+serve_write_chunk(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req,
+		const uint8_t *slot_data)
+{
+	int ret;
+
+	mb->stats.writes++;
+	mb->stats.chunks++;
+	if (req->offset == 0) {
+		ret = staged_start(mb, req);
+		if (ret < 0)
+			return ret;
+	} else if (!staged_continues(mb, req)) {
+		staged_drop(mb);
+		return -EINVAL;
+	}
+	/* filled < total here, so this cannot wrap. */
+	if (req->len > mb->staged.total - mb->staged.filled) {
+		staged_drop(mb);
+		return -EINVAL;
+	}
+	memcpy(mb->staged_data + mb->staged.filled, slot_data, req->len);
+	mb->staged.filled += req->len;
+	if (mb->staged.filled < mb->staged.total)
+		return 0;
+	return staged_commit(mb, req);
+}
+
 static void
 complete(struct vfbc_pf_mbox *mb, struct vfbc_mbox_desc *d, uint32_t seq, int result)
 {
@@ -204,6 +340,10 @@ serve_one(struct vfbc_pf_mbox *mb, uint32_t slot, uint32_t seq)
 			ret = serve_read(mb, &req, slot_data);
 		else if (req.opcode == VFBC_OP_WRITE)
 			ret = serve_write(mb, &req, slot_data);
+		else if (req.opcode == VFBC_OP_READ_CHUNK)
+			ret = serve_read_chunk(mb, &req, slot_data, d);
+		else if (req.opcode == VFBC_OP_WRITE_CHUNK)
+			ret = serve_write_chunk(mb, &req, slot_data);
 		else
 			ret = -EINVAL;
 	}

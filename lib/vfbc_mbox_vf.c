@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_common.h>
 #include <rte_pause.h>
 
 #include "vfbc_futex.h"
@@ -31,7 +32,9 @@ vfbc_vf_mbox_init(struct vfbc_vf_mbox *mb, struct vfbc_region *region, uint64_t 
 	if (mb->slots == NULL)
 		return -ENOMEM;
 	pthread_mutex_init(&mb->attach_lock, NULL);
+	pthread_mutex_init(&mb->write_lock, NULL);
 	rte_spinlock_init(&mb->post_lock);
+	mb->proto_max = VFBC_PROTO_VERSION_MAX;
 	mb->region = region;
 	mb->mask = region->mbox_depth - 1;
 	mb->spin_ns = spin_ns;
@@ -44,6 +47,7 @@ vfbc_vf_mbox_fini(struct vfbc_vf_mbox *mb)
 	free(mb->slots);
 	mb->slots = NULL;
 	pthread_mutex_destroy(&mb->attach_lock);
+	pthread_mutex_destroy(&mb->write_lock);
 }
 
 static bool
@@ -157,7 +161,7 @@ vfbc_vf_mbox_attach_start(struct vfbc_vf_mbox *mb)
 
 	mb->nonce = fresh_nonce(__atomic_load_n(&vf->attach_nonce, __ATOMIC_RELAXED));
 	vf->proto_min = VFBC_PROTO_VERSION_MIN;
-	vf->proto_max = VFBC_PROTO_VERSION_MAX;
+	vf->proto_max = mb->proto_max;
 	__atomic_store_n(&vf->attach_nonce, mb->nonce, __ATOMIC_RELEASE);
 }
 
@@ -242,44 +246,62 @@ next_slot_free(struct vfbc_vf_mbox *mb, void *arg)
 	return state == VFBC_VF_SLOT_FREE;
 }
 
+/* One request as the VF posts it. */
+struct vf_req {
+	uint16_t op;
+	uint32_t block_id;
+	const void *data; /* writes */
+	uint32_t len;     /* at most a slot */
+	uint32_t offset;  /* chunk ops */
+	uint32_t total;   /* VFBC_OP_WRITE_CHUNK */
+};
+
+static bool
+is_write(uint16_t op)
+{
+	return op == VFBC_OP_WRITE || op == VFBC_OP_WRITE_CHUNK;
+}
+
 static void
-fill_desc(struct vfbc_vf_mbox *mb, uint32_t seq, uint16_t op, uint32_t block_id,
-		const void *data, uint32_t len)
+fill_desc(struct vfbc_vf_mbox *mb, uint32_t seq, const struct vf_req *r)
 {
 	uint32_t slot = seq & mb->mask;
 	struct vfbc_mbox_desc *d = vfbc_region_desc(mb->region, slot);
 	struct vfbc_vf_slot *vs = &mb->slots[slot];
 
 	vs->seq = seq;
-	vs->len = len;
+	vs->len = r->len;
 	__atomic_store_n(&vs->state, VFBC_VF_SLOT_BUSY, __ATOMIC_RELAXED);
-	d->opcode = op;
+	d->opcode = r->op;
 	d->flags = 0;
-	d->block_id = block_id;
-	d->req_len = len;
-	if (op == VFBC_OP_WRITE)
-		memcpy(vfbc_region_slot_data(mb->region, slot), data, len);
+	d->block_id = r->block_id;
+	d->req_len = r->len;
+	d->req_offset = r->offset;
+	d->req_total = r->total;
+	if (is_write(r->op))
+		memcpy(vfbc_region_slot_data(mb->region, slot), r->data, r->len);
 	__atomic_store_n(&d->req_seq, seq, __ATOMIC_RELEASE);
 }
 
+/* A request posted as such must fit one slot; blocking calls chunk larger ones. */
 static int
-check_request(const struct vfbc_vf_mbox *mb, uint16_t op, const void *data, uint32_t *len)
+check_request(const struct vfbc_vf_mbox *mb, struct vf_req *r)
 {
-	if (*len == 0 || (op == VFBC_OP_WRITE && data == NULL) ||
-			(op != VFBC_OP_READ && op != VFBC_OP_WRITE))
+	if (r->len == 0 || (is_write(r->op) && r->data == NULL) ||
+			(r->op != VFBC_OP_READ && r->op != VFBC_OP_WRITE &&
+			 r->op != VFBC_OP_READ_CHUNK && r->op != VFBC_OP_WRITE_CHUNK))
 		return -EINVAL;
-	if (*len > mb->region->slot_data_max) {
-		if (op == VFBC_OP_WRITE)
+	if (r->len > mb->region->slot_data_max) {
+		if (is_write(r->op))
 			return -EMSGSIZE;
-		*len = mb->region->slot_data_max; /* no block is larger than a slot */
+		r->len = mb->region->slot_data_max;
 	}
 	return 0;
 }
 
 /* Post if the next slot is free. @return 0, -EAGAIN (no free slot), -ENOTCONN. */
 static int
-try_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *data,
-		uint32_t len, uint32_t *seq)
+try_post(struct vfbc_vf_mbox *mb, const struct vf_req *r, uint32_t *seq)
 {
 	int ret = -EAGAIN;
 
@@ -288,7 +310,7 @@ try_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *da
 		ret = -ENOTCONN;
 	} else if (next_slot_free(mb, NULL)) {
 		*seq = mb->next_seq;
-		fill_desc(mb, *seq, op, block_id, data, len);
+		fill_desc(mb, *seq, r);
 		__atomic_store_n(&mb->next_seq, *seq + 1, __ATOMIC_RELAXED);
 		mb->stats.requests++;
 		ret = 0;
@@ -298,16 +320,15 @@ try_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *da
 }
 
 static int
-post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *data, uint32_t len,
-		struct deadline *dl, uint32_t *seq)
+post_req(struct vfbc_vf_mbox *mb, struct vf_req *r, struct deadline *dl, uint32_t *seq)
 {
 	struct vfbc_region_hdr *hdr = mb->region->hdr;
-	int ret = check_request(mb, op, data, &len);
+	int ret = check_request(mb, r);
 
 	if (ret == 0)
 		ret = attach(mb, dl);
 	while (ret == 0) {
-		ret = try_post(mb, op, block_id, data, len, seq);
+		ret = try_post(mb, r, seq);
 		if (ret != -EAGAIN)
 			break;
 		/* Every slot is in flight. Wait without the lock, on the completion
@@ -322,6 +343,17 @@ post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *data, 
 		__atomic_fetch_sub(&mb->slot_waiters, 1, __ATOMIC_RELEASE);
 	}
 	return ret;
+}
+
+static int
+post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *data, uint32_t len,
+		struct deadline *dl, uint32_t *seq)
+{
+	struct vf_req r = { .op = op, .block_id = block_id, .data = data, .len = len };
+
+	if (op != VFBC_OP_READ && op != VFBC_OP_WRITE)
+		return -EINVAL;
+	return post_req(mb, &r, dl, seq);
 }
 
 int
@@ -352,8 +384,15 @@ set_slot_state(struct vfbc_vf_mbox *mb, struct vfbc_vf_slot *vs, uint32_t state)
 		vfbc_doorbell_ring(&mb->region->hdr->pf.cpl_doorbell);
 }
 
-int
-vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len)
+/* What a chunked read's completion says of the block. */
+struct chunk_info {
+	uint32_t total;
+	uint64_t version;
+};
+
+static int
+poll_info(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len,
+		struct chunk_info *ci)
 {
 	uint32_t slot = seq & mb->mask;
 	const struct vfbc_mbox_desc *d = vfbc_region_desc(mb->region, slot);
@@ -375,11 +414,21 @@ vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out
 		memcpy(out, vfbc_region_slot_data(mb->region, slot), n);
 		ret = (int)n;
 	}
+	if (ret >= 0 && ci != NULL) {
+		ci->total = d->cpl_total;
+		ci->version = d->cpl_version;
+	}
 	count(&mb->stats.completions);
 	if (ret < 0)
 		count(&mb->stats.errors);
 	set_slot_state(mb, vs, VFBC_VF_SLOT_FREE);
 	return ret;
+}
+
+int
+vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len)
+{
+	return poll_info(mb, seq, out, out_len, NULL);
 }
 
 struct completion_arg {
@@ -396,7 +445,8 @@ completed(struct vfbc_vf_mbox *mb, void *arg)
 }
 
 static int
-wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len, struct deadline *dl)
+wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len, struct deadline *dl,
+		struct chunk_info *ci)
 {
 	struct vfbc_region_hdr *hdr = mb->region->hdr;
 	struct completion_arg c = { .seq = seq };
@@ -404,7 +454,7 @@ wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len, struct 
 
 	ret = wait_for(mb, completed, &c, &hdr->pf.cpl_doorbell, &hdr->vf.cpl_sleepers, dl);
 	if (ret == 0)
-		return vfbc_vf_mbox_poll(mb, seq, out, out_len);
+		return poll_info(mb, seq, out, out_len, ci);
 	if (ret == -ETIMEDOUT)
 		count(&mb->stats.timeouts);
 	/* The PF may have completed it (and rung) since we last looked: a poster
@@ -420,7 +470,98 @@ vfbc_vf_mbox_wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out
 {
 	struct deadline dl = { .at = deadline_ns };
 
-	return wait(mb, seq, out, out_len, &dl);
+	return wait(mb, seq, out, out_len, &dl, NULL);
+}
+
+/* Post one request and wait for it. */
+static int
+round_trip(struct vfbc_vf_mbox *mb, struct vf_req *r, void *out, struct deadline *dl,
+		struct chunk_info *ci)
+{
+	uint32_t seq;
+	int ret;
+
+	ret = post_req(mb, r, dl, &seq);
+	if (ret < 0)
+		return ret;
+	return wait(mb, seq, out, out != NULL ? r->len : 0, dl, ci);
+}
+
+/*
+ * One pass over a block larger than a slot, chunk after chunk.
+ * @return bytes read; -EAGAIN if the block changed between two chunks.
+ */
+static int
+read_chunks_once(struct vfbc_vf_mbox *mb, uint32_t block_id, uint8_t *buf, uint32_t len,
+		struct deadline *dl)
+{
+	uint32_t sdm = mb->region->slot_data_max, off = 0, want = len;
+	struct chunk_info first = { 0 }, ci;
+	int ret;
+
+	while (off < want) {
+		struct vf_req r = {
+			.op = VFBC_OP_READ_CHUNK, .block_id = block_id, .offset = off,
+			.len = RTE_MIN(sdm, want - off),
+		};
+
+		ret = round_trip(mb, &r, buf + off, dl, &ci);
+		if (ret < 0)
+			return ret;
+		if (off == 0) {
+			first = ci;
+			want = RTE_MIN(len, ci.total);
+		} else if (ci.version != first.version || ci.total != first.total) {
+			return -EAGAIN;
+		}
+		/* A PF that sends less than the block has would make us loop. */
+		if (ret == 0 && off < want)
+			return -EPROTO;
+		off += (uint32_t)ret;
+	}
+	return (int)want;
+}
+
+/* A read larger than a slot: one version of the block, or -EAGAIN. */
+static int
+read_chunked(struct vfbc_vf_mbox *mb, uint32_t block_id, void *buf, uint32_t len,
+		struct deadline *dl)
+{
+	unsigned int tries;
+	int ret = -EAGAIN;
+
+	for (tries = 0; tries < VFBC_READ_CHUNKED_TRIES; tries++) {
+		ret = read_chunks_once(mb, block_id, buf, len, dl);
+		if (ret != -EAGAIN)
+			break;
+		count(&mb->stats.read_restarts);
+	}
+	return ret;
+}
+
+/*
+ * A write larger than a slot. The PF stages one write per VF, so the VF's
+ * threads take turns; the PF stores it only when the last chunk arrived.
+ */
+static int
+write_chunked(struct vfbc_vf_mbox *mb, uint32_t block_id, const uint8_t *buf, uint32_t len,
+		struct deadline *dl)
+{
+	uint32_t sdm = mb->region->slot_data_max, off = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&mb->write_lock);
+	while (ret == 0 && off < len) {
+		struct vf_req r = {
+			.op = VFBC_OP_WRITE_CHUNK, .block_id = block_id, .data = buf + off,
+			.offset = off, .len = RTE_MIN(sdm, len - off), .total = len,
+		};
+
+		ret = round_trip(mb, &r, NULL, dl, NULL);
+		off += r.len;
+	}
+	pthread_mutex_unlock(&mb->write_lock);
+	return ret;
 }
 
 int
@@ -428,13 +569,20 @@ vfbc_vf_mbox_call(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, void 
 		uint32_t len, uint64_t timeout_ns)
 {
 	struct deadline dl = { .timeout_ns = timeout_ns };
-	uint32_t seq;
+	struct vf_req r = { .op = op, .block_id = block_id, .data = buf, .len = len };
 	int ret;
 
-	ret = post(mb, op, block_id, buf, len, &dl, &seq);
-	if (ret < 0)
-		return ret;
-	return wait(mb, seq, op == VFBC_OP_READ ? buf : NULL, len, &dl);
+	if (op != VFBC_OP_READ && op != VFBC_OP_WRITE)
+		return -EINVAL;
+	if (len > mb->region->slot_data_max) {
+		ret = attach(mb, &dl);
+		if (ret < 0)
+			return ret;
+		if (mb->proto_version >= VFBC_PROTO_VERSION_CHUNKS)
+			return op == VFBC_OP_READ ? read_chunked(mb, block_id, buf, len, &dl) :
+				write_chunked(mb, block_id, buf, len, &dl);
+	}
+	return round_trip(mb, &r, op == VFBC_OP_READ ? buf : NULL, &dl, NULL);
 }
 
 uint64_t

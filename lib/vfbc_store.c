@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
+
 #include "vfbc_store.h"
 
 int
@@ -212,6 +214,30 @@ vfbc_store_vf_read(struct vfbc_store *s, uint32_t id, void *buf, uint32_t len)
 	ret = vf_check_locked(b, len, VFBC_BLOCK_VF_READ);
 	if (ret == 0)
 		ret = load_locked(b, buf, len);
+	rte_spinlock_unlock(&s->lock);
+	return ret;
+}
+
+int
+vfbc_store_vf_read_at(struct vfbc_store *s, uint32_t id, uint32_t offset, void *buf,
+		uint32_t len, uint32_t *block_len, uint64_t *version)
+{
+	struct vfbc_block *b;
+	uint32_t n = 0;
+	int ret;
+
+	rte_spinlock_lock(&s->lock);
+	b = find(s, id);
+	ret = vf_check_locked(b, len, VFBC_BLOCK_VF_READ);
+	if (ret == 0) {
+		if (offset < b->info.len) {
+			n = RTE_MIN(len, b->info.len - offset);
+			memcpy(buf, b->data + offset, n);
+		}
+		*block_len = b->info.len;
+		*version = b->info.version;
+		ret = (int)n;
+	}
 	rte_spinlock_unlock(&s->lock);
 	return ret;
 }

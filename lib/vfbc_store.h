@@ -94,6 +94,15 @@ int vfbc_store_vf_check(struct vfbc_store *s, uint32_t id, uint32_t len, uint32_
 /** On behalf of the VF: read, enforcing VF_READ. @return bytes copied or -ENOENT, -EACCES. */
 int vfbc_store_vf_read(struct vfbc_store *s, uint32_t id, void *buf, uint32_t len);
 
+/**
+ * On behalf of the VF: read up to @p len bytes from @p offset, enforcing
+ * VF_READ, and give the block's length and version of that same moment. An
+ * offset at or past the end copies nothing.
+ * @return bytes copied or -ENOENT, -EACCES.
+ */
+int vfbc_store_vf_read_at(struct vfbc_store *s, uint32_t id, uint32_t offset, void *buf,
+		uint32_t len, uint32_t *block_len, uint64_t *version);
+
 /** On behalf of the VF: write, enforcing VF_WRITE. @return 0, -ENOENT, -EACCES, -EMSGSIZE. */
 int vfbc_store_vf_write(struct vfbc_store *s, uint32_t id, const void *buf, uint32_t len);
 

@@ -40,9 +40,15 @@ extern "C" {
 #define VFBC_REGION_MAGIC UINT32_C(0x43424656)
 /** Layout of the region header and descriptors; bumped on any incompatible change. */
 #define VFBC_ABI_VERSION 2
-/** Mailbox protocol versions this build speaks (negotiated at attach). */
+/**
+ * Mailbox protocol versions this build speaks (negotiated at attach).
+ * 1: single-slot reads and writes. 2: also chunked reads and writes of blocks
+ * larger than a slot (VFBC_OP_READ_CHUNK, VFBC_OP_WRITE_CHUNK).
+ */
 #define VFBC_PROTO_VERSION_MIN 1
-#define VFBC_PROTO_VERSION_MAX 1
+#define VFBC_PROTO_VERSION_MAX 2
+/** First protocol version with chunked transfers. */
+#define VFBC_PROTO_VERSION_CHUNKS 2
 
 #define VFBC_WIRE_LINE 64
 
@@ -57,6 +63,21 @@ enum vfbc_pf_state {
 enum vfbc_op {
 	VFBC_OP_READ = 1,  /**< copy a block into the slot payload */
 	VFBC_OP_WRITE = 2, /**< replace a block with the slot payload */
+	/**
+	 * Protocol 2: copy req_len bytes of a block from req_offset into the slot
+	 * payload; the completion also carries the block's length and version,
+	 * so that a VF reading a block in several chunks can tell whether it
+	 * changed in between.
+	 */
+	VFBC_OP_READ_CHUNK = 3,
+	/**
+	 * Protocol 2: stage req_len bytes of payload at req_offset of a write of
+	 * req_total bytes. A chunk at offset 0 starts a new staged write (dropping
+	 * any other); the others must follow it in order. The chunk that
+	 * completes req_total bytes replaces the block with the staged bytes at
+	 * once; its completion is the write's result.
+	 */
+	VFBC_OP_WRITE_CHUNK = 4,
 };
 
 /**
@@ -143,12 +164,16 @@ struct vfbc_mbox_desc {
 	uint16_t flags;      /**< must be 0 */
 	uint32_t block_id;
 	uint32_t req_len;    /**< write: payload bytes; read: buffer bytes */
-	uint32_t req_reserved[4];
+	uint32_t req_offset; /**< chunk ops: offset of the chunk in the block */
+	uint32_t req_total;  /**< VFBC_OP_WRITE_CHUNK: bytes of the whole write */
+	uint32_t req_reserved[2];
 	/* Completion half: PF-written. */
 	uint32_t cpl_seq;    /**< written last */
 	uint32_t cpl_status; /**< enum vfbc_status */
 	uint32_t cpl_len;    /**< read: payload bytes returned; write: bytes stored */
-	uint32_t cpl_reserved[5];
+	uint32_t cpl_total;  /**< VFBC_OP_READ_CHUNK: the block's length */
+	uint64_t cpl_version; /**< VFBC_OP_READ_CHUNK: the block's version */
+	uint32_t cpl_reserved[2];
 };
 
 /**
@@ -224,6 +249,10 @@ _Static_assert(offsetof(struct vfbc_pf_ctl, uplink_up) == 32, "uplink offset");
 _Static_assert(sizeof(struct vfbc_mbox_desc) == VFBC_WIRE_LINE, "descriptor is one line");
 _Static_assert(offsetof(struct vfbc_mbox_desc, block_id) == 8, "block id offset");
 _Static_assert(offsetof(struct vfbc_mbox_desc, cpl_seq) == 32, "completion half offset");
+_Static_assert(offsetof(struct vfbc_mbox_desc, req_offset) == 16, "request offset");
+_Static_assert(offsetof(struct vfbc_mbox_desc, req_total) == 20, "request total");
+_Static_assert(offsetof(struct vfbc_mbox_desc, cpl_total) == 44, "completion total");
+_Static_assert(offsetof(struct vfbc_mbox_desc, cpl_version) == 48, "completion version");
 
 #ifdef __cplusplus
 }

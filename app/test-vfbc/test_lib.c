@@ -72,7 +72,8 @@ enum {
 struct fix_cfg {
 	uint16_t nvf;         /* VFs with a PF side and a VF side; 0: directory only */
 	uint32_t depth;
-	uint32_t sdm;         /* slot_data_max, also the store's block size limit */
+	uint32_t sdm;         /* slot_data_max, also the store's block size limit... */
+	uint32_t max_block;   /* ...unless this one is set */
 	uint64_t spin_ns;
 	unsigned int budget;  /* requests per VF per turn of the PF loop */
 	bool serve;           /* start the PF thread at setup */
@@ -301,7 +302,8 @@ fix_setup_vf(struct fix *f, uint16_t vf)
 	struct vfbc_region_params p = std_params(f, vf);
 	int ret;
 
-	ret = vfbc_store_init(&f->store[vf], FIX_MAX_BLOCKS, p.slot_data_max);
+	ret = vfbc_store_init(&f->store[vf], FIX_MAX_BLOCKS,
+			f->cfg.max_block ? f->cfg.max_block : p.slot_data_max);
 	if (ret == 0)
 		ret = define_std_blocks(&f->store[vf], vf, p.slot_data_max);
 	if (ret == 0)
@@ -1149,12 +1151,15 @@ test_mbox_errors(struct fix *f)
 	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_SMALL, in, BLK_SMALL_CAP + 1), -EMSGSIZE);
 	VT_EQ(vfbc_store_get(&f->store[0], BLK_SMALL, out, sizeof(out)), 4);
 	VT_EQ(call(f, 0, VFBC_OP_READ, BLK_RO, out, sizeof(out)), BLK_RO_LEN);
+	/* Over the slot, in chunks: over the largest block, the PF refuses it at once. */
+	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_BIG, in, 257), -EMSGSIZE);
 
 	/* Refused locally, before anything reaches the mailbox. */
 	posted = mb->stats.requests;
 	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_RW, in, 0), -EINVAL);
 	VT_EQ(call(f, 0, VFBC_OP_READ, BLK_RW, out, 0), -EINVAL);
-	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_BIG, in, 257), -EMSGSIZE);
+	VT_EQ(vfbc_vf_mbox_post(mb, VFBC_OP_WRITE, BLK_BIG, in, 257, vfbc_time_ns() + LONG_NS,
+			&seq), -EMSGSIZE);
 	VT_EQ(vfbc_vf_mbox_post(mb, 0, BLK_RO, in, 4, vfbc_time_ns() + LONG_NS, &seq), -EINVAL);
 	VT_EQ(vfbc_vf_mbox_post(mb, 3, BLK_RO, in, 4, vfbc_time_ns() + LONG_NS, &seq), -EINVAL);
 	VT_EQ(vfbc_vf_mbox_post(mb, VFBC_OP_WRITE, BLK_RW, NULL, 4, vfbc_time_ns() + LONG_NS,
@@ -1163,11 +1168,11 @@ test_mbox_errors(struct fix *f)
 
 	/* The mailbox still works after all that. */
 	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_RW, in, 8), 0);
-	VT_EQ(mb->stats.errors, 7);
+	VT_EQ(mb->stats.errors, 8);
 	pf_stop(f);
 	VT_EQ(f->pf_mb[0].stats.status[VFBC_ST_NOENT], 2);
 	VT_EQ(f->pf_mb[0].stats.status[VFBC_ST_ACCES], 4);
-	VT_EQ(f->pf_mb[0].stats.status[VFBC_ST_MSGSIZE], 1);
+	VT_EQ(f->pf_mb[0].stats.status[VFBC_ST_MSGSIZE], 2);
 	VT_EQ(f->pf_mb[0].stats.status[VFBC_ST_OK], 3);
 	return 0;
 }
@@ -2117,6 +2122,359 @@ test_mbox_flood(struct fix *f)
 }
 FIX_CASE(test_mbox_flood, 2, FLOOD_DEPTH, 128, VFBC_SPIN_NS_DEFAULT, 4, true)
 
+/* ----------------------------------------------------------------- chunks */
+
+#define CH_SDM 64
+#define CH_MAX 1000
+#define BLK_HUGE 0x20    /* VF read and write, capacity CH_MAX */
+#define BLK_HUGE_RO 0x21 /* VF read, capacity CH_MAX */
+
+static int
+chunk_blocks(struct fix *f)
+{
+	uint8_t buf[CH_MAX];
+
+	if (vfbc_store_define(&f->store[0], BLK_HUGE, CH_MAX, VFBC_BLOCK_FLAGS_ALL) != 0 ||
+			vfbc_store_define(&f->store[0], BLK_HUGE_RO, CH_MAX, VFBC_BLOCK_VF_READ) != 0)
+		return -1;
+	pattern(buf, CH_MAX, 0x77);
+	return vfbc_store_set(&f->store[0], BLK_HUGE_RO, buf, CH_MAX);
+}
+
+/* Blocks larger than a slot go in chunks, both ways, with every error of a small one. */
+static int
+test_mbox_chunked(struct fix *f)
+{
+	uint8_t in[CH_MAX + 1], out[2 * CH_MAX], ro[CH_MAX];
+	struct policy_log log = { 0 };
+	struct vfbc_block_info bi;
+	uint32_t len;
+
+	VT_EQ(chunk_blocks(f), 0);
+	pattern(ro, CH_MAX, 0x77);
+	VT_EQ(call(f, 0, VFBC_OP_READ, BLK_HUGE_RO, out, sizeof(out)), CH_MAX);
+	VT_CHECK(memcmp(out, ro, CH_MAX) == 0, "chunked read content");
+	/* A buffer that ends inside a chunk, and one within the first chunk. */
+	memset(out, 0xee, sizeof(out));
+	VT_EQ(call(f, 0, VFBC_OP_READ, BLK_HUGE_RO, out, 130), 130);
+	VT_CHECK(memcmp(out, ro, 130) == 0 && out[130] == 0xee, "partial read or overrun");
+	VT_EQ(call(f, 0, VFBC_OP_READ, BLK_HUGE, out, sizeof(out)), 0);
+
+	/* Writes of every length around the chunk boundaries read back whole. */
+	for (len = CH_SDM - 1; len <= CH_MAX; len += len < 3 * CH_SDM ? 1 : 97) {
+		pattern(in, len, len);
+		VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_HUGE, in, len), 0);
+		memset(out, 0, sizeof(out));
+		VT_EQ(call(f, 0, VFBC_OP_READ, BLK_HUGE, out, sizeof(out)), len);
+		VT_CHECK(memcmp(in, out, len) == 0, "length %u read back", len);
+	}
+	pattern(in, CH_MAX, 5);
+	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_HUGE, in, CH_MAX), 0);
+	VT_EQ(vfbc_store_get(&f->store[0], BLK_HUGE, out, sizeof(out)), CH_MAX);
+	VT_CHECK(memcmp(in, out, CH_MAX) == 0, "store content");
+
+	/* Errors come with the first chunk, and leave the block as it was. */
+	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_HUGE, in, CH_MAX + 1), -EMSGSIZE);
+	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_HUGE_RO, in, 200), -EACCES);
+	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_MISSING, in, 200), -ENOENT);
+	VT_EQ(call(f, 0, VFBC_OP_READ, BLK_MISSING, out, 200), -ENOENT);
+	VT_EQ(call(f, 0, VFBC_OP_READ, BLK_WO, out, 200), -EACCES);
+	VT_EQ(vfbc_store_info(&f->store[0], BLK_HUGE, &bi), 0);
+	VT_EQ(bi.len, CH_MAX);
+
+	/* The application decides on the whole write, once, with all its data. */
+	pf_stop(f);
+	f->pf_mb[0].policy = policy_cb;
+	f->pf_mb[0].policy_ctx = &log;
+	__atomic_store_n(&log.deny, POLICY_DENY_WRITES, __ATOMIC_RELEASE);
+	VT_EQ(pf_start(f), 0);
+	pattern(in, 300, 6);
+	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_HUGE, in, 300), -EACCES);
+	VT_EQ(policy_calls(&log), 1);
+	VT_CHECK(log.last.opcode == VFBC_OP_WRITE && log.last.len == 300 && log.had_data &&
+			memcmp(log.data, in, BLK_CAP) == 0, "policy saw op %u len %u",
+			log.last.opcode, log.last.len);
+	VT_EQ(vfbc_store_get(&f->store[0], BLK_HUGE, out, sizeof(out)), CH_MAX);
+	__atomic_store_n(&log.deny, 0, __ATOMIC_RELEASE);
+	VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_HUGE, in, 300), 0);
+	VT_EQ(vfbc_store_get(&f->store[0], BLK_HUGE, out, sizeof(out)), 300);
+	pf_stop(f);
+	VT_EQ(f->pf_mb[0].stats.staged_drops, 0);
+	VT_CHECK(f->pf_mb[0].stats.chunks > 2 * CH_MAX / CH_SDM, "%" PRIu64 " chunks",
+			f->pf_mb[0].stats.chunks);
+	return 0;
+}
+
+static int
+test_mbox_chunked_case(void)
+{
+	static const struct fix_cfg cfg = {
+		.nvf = 1, .depth = 8, .sdm = CH_SDM, .max_block = CH_MAX,
+		.spin_ns = VFBC_SPIN_NS_DEFAULT, .budget = 16, .serve = true,
+	};
+
+	return fix_run(test_mbox_chunked, &cfg);
+}
+
+/* A peer that speaks protocol 1 only still gets single-slot transfers. */
+static int
+test_mbox_chunked_v1_peer(struct fix *f)
+{
+	struct vfbc_vf_mbox *mb = &f->vf_mb[0];
+	uint8_t in[CH_MAX], out[CH_MAX], ro[CH_MAX];
+	int side;
+
+	VT_EQ(chunk_blocks(f), 0);
+	pattern(ro, CH_MAX, 0x77);
+	pattern(in, CH_MAX, 3);
+	for (side = 0; side < 2; side++) {
+		/* First an old VF, then an old PF. */
+		mb->proto_max = side == 0 ? 1 : VFBC_PROTO_VERSION_MAX;
+		f->pf_mb[0].proto_max = side == 0 ? VFBC_PROTO_VERSION_MAX : 1;
+		mb->attached = false;
+		vfbc_vf_mbox_attach_start(mb);
+		VT_EQ(vfbc_vf_mbox_attach(mb, vfbc_time_ns() + LONG_NS), 0);
+		VT_EQ(mb->proto_version, 1);
+		VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_HUGE, in, CH_SDM), 0);
+		VT_EQ(call(f, 0, VFBC_OP_READ, BLK_HUGE, out, sizeof(out)), CH_SDM);
+		VT_CHECK(memcmp(in, out, CH_SDM) == 0, "single-slot read back");
+		VT_EQ(call(f, 0, VFBC_OP_WRITE, BLK_HUGE, in, CH_SDM + 1), -EMSGSIZE);
+		/* A read is clamped to the slot, as protocol 1 always did. */
+		VT_EQ(call(f, 0, VFBC_OP_READ, BLK_HUGE_RO, out, sizeof(out)), CH_SDM);
+		VT_CHECK(memcmp(ro, out, CH_SDM) == 0, "clamped read");
+	}
+	return 0;
+}
+
+static int
+test_mbox_chunked_v1_peer_case(void)
+{
+	static const struct fix_cfg cfg = {
+		.nvf = 1, .depth = 8, .sdm = CH_SDM, .max_block = CH_MAX,
+		.spin_ns = VFBC_SPIN_NS_DEFAULT, .budget = 16, .serve = true,
+	};
+
+	return fix_run(test_mbox_chunked_v1_peer, &cfg);
+}
+
+/* The test thread plays a hostile VF: post a raw request, serve it, get the status. */
+static uint32_t
+raw_chunk(struct fix *f, uint16_t op, uint32_t id, uint32_t off, uint32_t len, uint32_t total,
+		uint32_t *cpl_total)
+{
+	struct vfbc_pf_mbox *pm = &f->pf_mb[0];
+	uint32_t seq = pm->next_seq, slot = seq & pm->mask;
+	struct vfbc_mbox_desc *d = vfbc_region_desc(&f->vf_r[0], slot);
+
+	d->opcode = op;
+	d->flags = 0;
+	d->block_id = id;
+	d->req_len = len;
+	d->req_offset = off;
+	d->req_total = total;
+	memset(vfbc_region_slot_data(&f->vf_r[0], slot), (int)(off & 0xff), CH_SDM);
+	__atomic_store_n(&d->req_seq, seq, __ATOMIC_RELEASE);
+	if (vfbc_pf_mbox_serve(pm, 1) != 1 || d->cpl_seq != seq)
+		return UINT32_MAX;
+	if (cpl_total != NULL)
+		*cpl_total = d->cpl_total;
+	return d->cpl_status;
+}
+
+/* Every field of a chunk is hostile: no staged write goes astray. */
+static int
+test_mbox_chunked_hostile(struct fix *f)
+{
+	const uint16_t W = VFBC_OP_WRITE_CHUNK, R = VFBC_OP_READ_CHUNK;
+	struct vfbc_pf_mbox *pm = &f->pf_mb[0];
+	uint8_t out[CH_MAX];
+	struct vfbc_block_info bi;
+	uint32_t total = 0;
+
+	VT_EQ(chunk_blocks(f), 0);
+	vfbc_vf_mbox_attach_start(&f->vf_mb[0]);
+	VT_EQ(vfbc_pf_mbox_serve(pm, 1), 0);
+	VT_EQ(pm->proto_version, VFBC_PROTO_VERSION_MAX);
+	/* No staged write to continue. */
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, CH_SDM, CH_SDM, 200, NULL), VFBC_ST_INVAL);
+	/* Over the largest block, over the capacity, zero, no right. */
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, UINT32_MAX, NULL), VFBC_ST_MSGSIZE);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, CH_MAX + 1, NULL), VFBC_ST_MSGSIZE);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, 0, NULL), VFBC_ST_INVAL);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE_RO, 0, CH_SDM, 200, NULL), VFBC_ST_ACCES);
+	/* A chunk longer than the slot, or than what is left of the write. */
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM + 1, 200, NULL), VFBC_ST_MSGSIZE);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, 100, NULL), VFBC_ST_OK);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, CH_SDM, CH_SDM, 100, NULL), VFBC_ST_INVAL);
+	VT_EQ(pm->stats.staged_drops, 1);
+	/* Out of order, another block, another total: dropped each time. */
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, 200, NULL), VFBC_ST_OK);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 2 * CH_SDM, CH_SDM, 200, NULL), VFBC_ST_INVAL);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, 200, NULL), VFBC_ST_OK);
+	VT_EQ(raw_chunk(f, W, BLK_RW, CH_SDM, CH_SDM, 200, NULL), VFBC_ST_INVAL);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, 200, NULL), VFBC_ST_OK);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, CH_SDM, CH_SDM, 201, NULL), VFBC_ST_INVAL);
+	/* A new first chunk drops the staged write; so does a re-attach. */
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, 200, NULL), VFBC_ST_OK);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, 200, NULL), VFBC_ST_OK);
+	vfbc_vf_mbox_attach_start(&f->vf_mb[0]);
+	VT_EQ(vfbc_pf_mbox_serve(pm, 1), 0);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, CH_SDM, CH_SDM, 200, NULL), VFBC_ST_INVAL);
+	VT_EQ(pm->stats.staged_drops, 6);
+	VT_EQ(vfbc_store_info(&f->store[0], BLK_HUGE, &bi), 0);
+	VT_CHECK(bi.len == 0 && bi.version == 0, "a staged write reached the block");
+	/* Read chunks at any offset copy what is there, never past the block. */
+	VT_EQ(raw_chunk(f, R, BLK_HUGE_RO, CH_MAX - 1, CH_SDM, 0, &total), VFBC_ST_OK);
+	VT_EQ(total, CH_MAX);
+	VT_EQ(vfbc_region_desc(&f->vf_r[0], (pm->next_seq - 1) & pm->mask)->cpl_len, 1);
+	VT_EQ(raw_chunk(f, R, BLK_HUGE_RO, UINT32_MAX, CH_SDM, 0, &total), VFBC_ST_OK);
+	VT_EQ(vfbc_region_desc(&f->vf_r[0], (pm->next_seq - 1) & pm->mask)->cpl_len, 0);
+	VT_EQ(raw_chunk(f, R, BLK_HUGE_RO, 0, CH_SDM + 1, 0, NULL), VFBC_ST_MSGSIZE);
+	VT_EQ(raw_chunk(f, R, BLK_WO, 0, CH_SDM, 0, NULL), VFBC_ST_ACCES);
+	/* A well-formed write still goes through, in order, whole. */
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, CH_SDM + 1, NULL), VFBC_ST_OK);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, CH_SDM, 1, CH_SDM + 1, NULL), VFBC_ST_OK);
+	VT_EQ(vfbc_store_get(&f->store[0], BLK_HUGE, out, sizeof(out)), CH_SDM + 1);
+	VT_CHECK(out[0] == 0 && out[CH_SDM - 1] == 0 && out[CH_SDM] == CH_SDM, "staged bytes");
+	/* A protocol 1 VF may not use chunks at all. */
+	f->vf_mb[0].proto_max = 1;
+	vfbc_vf_mbox_attach_start(&f->vf_mb[0]);
+	VT_EQ(vfbc_pf_mbox_serve(pm, 1), 0);
+	VT_EQ(pm->proto_version, 1);
+	VT_EQ(raw_chunk(f, R, BLK_HUGE_RO, 0, CH_SDM, 0, NULL), VFBC_ST_INVAL);
+	VT_EQ(raw_chunk(f, W, BLK_HUGE, 0, CH_SDM, 2, NULL), VFBC_ST_INVAL);
+	return 0;
+}
+
+static int
+test_mbox_chunked_hostile_case(void)
+{
+	static const struct fix_cfg cfg = {
+		.nvf = 1, .depth = 8, .sdm = CH_SDM, .max_block = CH_MAX,
+		.spin_ns = VFBC_SPIN_NS_DEFAULT, .budget = 16, .serve = false,
+	};
+
+	return fix_run(test_mbox_chunked_hostile, &cfg);
+}
+
+/*
+ * Contents of a block at version v: every 32-bit word is v, but the last,
+ * which is the sum of the others plus a constant; so a mix of two versions,
+ * or a cut, shows.
+ */
+static void
+versioned_fill(uint8_t *buf, uint32_t len, uint32_t v)
+{
+	uint32_t words = len / 4, sum = 0x5eed, i;
+
+	for (i = 0; i + 1 < words; i++) {
+		memcpy(buf + 4 * i, &v, 4);
+		sum += v;
+	}
+	memcpy(buf + 4 * i, &sum, 4);
+}
+
+static bool
+versioned_check(const uint8_t *buf, uint32_t len, uint32_t *v)
+{
+	uint32_t words = len / 4, sum = 0x5eed, w, i;
+
+	if (len % 4 != 0 || words < 2)
+		return false;
+	memcpy(v, buf, 4);
+	for (i = 0; i + 1 < words; i++) {
+		memcpy(&w, buf + 4 * i, 4);
+		if (w != *v)
+			return false;
+		sum += w;
+	}
+	memcpy(&w, buf + 4 * i, 4);
+	return w == sum;
+}
+
+#define ATOMIC_ROUNDS 300
+
+struct chunk_reader {
+	struct fix *f;
+	uint32_t reads, restarts_seen, torn;
+	int ret;
+};
+
+static void *
+chunk_reader_fn(void *arg)
+{
+	struct chunk_reader *r = arg;
+	uint8_t out[CH_MAX];
+	uint32_t i, v;
+	int ret;
+
+	for (i = 0; i < ATOMIC_ROUNDS; i++) {
+		ret = call(r->f, 0, VFBC_OP_READ, BLK_HUGE, out, sizeof(out));
+		if (ret == -EAGAIN)
+			continue;
+		if (ret < 0) {
+			r->ret = ret;
+			break;
+		}
+		r->reads++;
+		if (!versioned_check(out, (uint32_t)ret, &v))
+			r->torn++;
+	}
+	return NULL;
+}
+
+/*
+ * The PF rewrites a large block while a VF thread reads it and another
+ * writes it, all in chunks: every read and every store is one whole version.
+ */
+static int
+test_mbox_chunked_atomic(struct fix *f)
+{
+	struct chunk_reader rd = { .f = f };
+	uint8_t buf[CH_MAX], seen[CH_MAX];
+	uint32_t i, v, pf_torn = 0;
+	pthread_t tid;
+	int ret;
+
+	VT_EQ(chunk_blocks(f), 0);
+	versioned_fill(buf, CH_MAX, 0);
+	VT_EQ(vfbc_store_set(&f->store[0], BLK_HUGE, buf, CH_MAX), 0);
+	VT_EQ(pthread_create(&tid, NULL, chunk_reader_fn, &rd), 0);
+	for (i = 1; i <= ATOMIC_ROUNDS; i++) {
+		uint32_t len = CH_MAX - 4 * (i % 50);
+
+		versioned_fill(buf, len, i);
+		if (i % 2 == 0) {
+			ret = vfbc_store_set(&f->store[0], BLK_HUGE, buf, len);
+		} else {
+			ret = call(f, 0, VFBC_OP_WRITE, BLK_HUGE, buf, len);
+		}
+		VT_EQ(ret, 0);
+		ret = vfbc_store_get(&f->store[0], BLK_HUGE, seen, sizeof(seen));
+		if (ret <= 0 || !versioned_check(seen, (uint32_t)ret, &v))
+			pf_torn++;
+	}
+	pthread_join(tid, NULL);
+	printf("    %u chunked reads, %" PRIu64 " restarts\n", rd.reads,
+			f->vf_mb[0].stats.read_restarts);
+	VT_EQ(rd.ret, 0);
+	VT_EQ(rd.torn, 0);
+	VT_EQ(pf_torn, 0);
+	VT_CHECK(rd.reads > 0, "no read got through");
+	return 0;
+}
+
+static int
+test_mbox_chunked_atomic_case(void)
+{
+	static const struct fix_cfg cfg = {
+		.nvf = 1, .depth = 8, .sdm = CH_SDM, .max_block = CH_MAX,
+		.spin_ns = VFBC_SPIN_NS_DEFAULT, .budget = 16, .serve = true,
+	};
+
+	return fix_run(test_mbox_chunked_atomic, &cfg);
+}
+
 /* ------------------------------------------------------------------ main */
 
 /* ----------------------------------------------------------- packet rings */
@@ -2467,6 +2825,10 @@ static const struct vt_case cases[] = {
 	{ "pring_multiseg", test_pring_multiseg },
 	{ "pring_corrupt", test_pring_corrupt },
 	{ "pring_region", test_pring_region_case },
+	{ "mbox_chunked", test_mbox_chunked_case },
+	{ "mbox_chunked_v1_peer", test_mbox_chunked_v1_peer_case },
+	{ "mbox_chunked_hostile", test_mbox_chunked_hostile_case },
+	{ "mbox_chunked_atomic", test_mbox_chunked_atomic_case },
 };
 
 int

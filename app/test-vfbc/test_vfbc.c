@@ -562,6 +562,42 @@ test_write_block(void)
 	return scn_run("wr", "num_vfs=1", 1, LONG_MS, write_body);
 }
 
+/* Blocks larger than a mailbox slot, through the public API. */
+#define BIG_BLOCK (60 * 1024 + 3)
+
+static int
+big_block_body(struct scn *s)
+{
+	static uint8_t w[BIG_BLOCK + 1], buf[BIG_BLOCK + 100];
+	uint16_t pf = s->pf_port, vf = s->vf_port[0];
+	uint32_t token;
+
+	VT_EQ(rte_pmd_vfbc_pf_define_block(pf, 0, 5, BIG_BLOCK, RW), 0);
+	pattern_fill(w, BIG_BLOCK + 1, 7);
+	VT_EQ(rte_pmd_vfbc_vf_write_block(vf, 5, w, BIG_BLOCK), 0);
+	VT_EQ(rte_pmd_vfbc_pf_get_block(pf, 0, 5, buf, BIG_BLOCK + 100), BIG_BLOCK);
+	VT_CHECK(memcmp(buf, w, BIG_BLOCK) == 0, "PF sees other content");
+	memset(buf, 0, BIG_BLOCK + 100);
+	VT_EQ(rte_pmd_vfbc_vf_read_block(vf, 5, buf, BIG_BLOCK + 100), BIG_BLOCK);
+	VT_CHECK(memcmp(buf, w, BIG_BLOCK) == 0, "VF reads other content");
+	/* Only the capacity limits a VF write now. */
+	VT_EQ(rte_pmd_vfbc_vf_write_block(vf, 5, w, BIG_BLOCK + 1), -EMSGSIZE);
+	pattern_fill(w, 5000, 8);
+	VT_EQ(rte_pmd_vfbc_pf_set_block(pf, 0, 5, w, 5000), 0);
+	VT_EQ(rte_pmd_vfbc_vf_read_block(vf, 5, buf, BIG_BLOCK), 5000);
+	VT_CHECK(memcmp(buf, w, 5000) == 0, "VF reads other content");
+	/* Posted requests stay within one slot. */
+	VT_EQ(rte_pmd_vfbc_vf_post_write(vf, 5, w, 1025, &token), -EMSGSIZE);
+	return 0;
+}
+
+static int
+test_big_block(void)
+{
+	return scn_run("big", "num_vfs=1,max_block_size=65536,mbox_slot_size=1024", 1, LONG_MS,
+			big_block_body);
+}
+
 /* -------------------------------------------------------- 3. devargs blocks */
 
 static int
@@ -728,7 +764,7 @@ vf_request_errors(uint16_t vf)
 	VT_EQ(rte_pmd_vfbc_vf_read_block(vf, 2, buf, 8), -EACCES);  /* no rights */
 	VT_EQ(rte_pmd_vfbc_vf_write_block(vf, 2, buf, 8), -EACCES);
 	VT_EQ(rte_pmd_vfbc_vf_write_block(vf, 1, buf, 17), -EMSGSIZE); /* capacity */
-	VT_EQ(rte_pmd_vfbc_vf_write_block(vf, 4, buf, 257), -EMSGSIZE); /* mailbox */
+	VT_EQ(rte_pmd_vfbc_vf_write_block(vf, 4, buf, 257), -EMSGSIZE); /* largest block */
 	VT_EQ(rte_pmd_vfbc_vf_read_block(vf, 1, buf, 0), -EINVAL);
 	VT_EQ(rte_pmd_vfbc_vf_write_block(vf, 1, buf, 0), -EINVAL);
 	VT_EQ(rte_pmd_vfbc_vf_read_block(vf, 1, NULL, 8), -EINVAL);
@@ -2190,7 +2226,8 @@ bad_devargs_checks(const char *dir, const char *live_pf)
 	static const char *const pf_args[] = {
 		"num_vfs=0", "num_vfs=257", "mbox_depth=3", "mbox_depth=8192", "block=0x10:0",
 		"block=0x10:64:x", "block=0x10:8192", "block=nope", "poll=sometimes",
-		"notify_reads=2", "max_block_size=0", "bogus=1",
+		"notify_reads=2", "max_block_size=0", "bogus=1", "mbox_slot_size=8",
+		"max_block_size=1024,mbox_slot_size=2048",
 	};
 	/* with_pf: pf= names the live PF */
 	static const struct {
@@ -3205,8 +3242,8 @@ pf_dump_checks(struct scn *s)
 	char region[PATH_MAX + NAME_LEN + 32], rdir[PATH_MAX + 16], svc[32];
 	const char *want[] = {
 		"  num_vfs: 2\n", rdir, "  mbox_depth: 64\n", "  max_block_size: 4096\n",
-		"  poll: auto\n", svc, "  control_thread: running\n", "  vf1:\n", region,
-		"    attached: yes\n", "    proto_version: 1\n", "    blocks: 4\n",
+		"  mbox_slot_size: 4096\n", "  poll: auto\n", svc, "  control_thread: running\n", "  vf1:\n", region,
+		"    attached: yes\n", "    proto_version: 2\n", "    blocks: 4\n",
 	};
 	char *text = priv_dump(s->pf_port);
 	uint32_t id;
@@ -4093,6 +4130,7 @@ test_dp_queues(void)
 static const struct vt_case cases[] = {
 	{ "pf_set_vf_read", test_read_block },
 	{ "vf_write_pf_get", test_write_block },
+	{ "big_block", test_big_block },
 	{ "devargs_blocks", test_devargs_blocks },
 	{ "error_contract", test_error_contract },
 	{ "deny_policy", test_deny_policy },

@@ -244,7 +244,7 @@ def test_errors_across_processes(ctx):
         vf.expect("read 1 8", "ERR -EACCES")
         vf.expect("write 3 00", "ERR -EACCES")
         vf.expect("write 2 0102030405", "ERR -EMSGSIZE")
-        vf.expect("write 2 " + "00" * 4097, "ERR -EMSGSIZE")  # over the mailbox slot
+        vf.expect("write 2 " + "00" * 4097, "ERR -EMSGSIZE")  # over max_block_size
         pf.expect("get 0 2", "OK 0")
         vf.expect("write 2 01020304", "OK")  # errors left the mailbox usable
         pf.expect("get 0 2", "OK 4 01020304")

@@ -100,6 +100,7 @@ vfbc_pf_priv_dump(struct rte_eth_dev *dev, FILE *f)
 	fprintf(f, "  region_dir: %s\n", p->region_dir);
 	fprintf(f, "  mbox_depth: %u\n", p->mbox_depth);
 	fprintf(f, "  max_block_size: %u\n", p->max_block_size);
+	fprintf(f, "  mbox_slot_size: %u\n", p->mbox_slot_size);
 	fprintf(f, "  max_blocks: %u\n", p->max_blocks);
 	fprintf(f, "  mbox_burst: %u\n", p->mbox_burst);
 	fprintf(f, "  notify_reads: %u\n", p->notify_reads ? 1 : 0);

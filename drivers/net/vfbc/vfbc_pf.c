@@ -126,7 +126,7 @@ vf_setup(struct vfbc_pf *pf, uint16_t idx, uint64_t generation)
 		.vf_index = idx,
 		.num_vfs = pf->num_vfs,
 		.mbox_depth = pf->params.mbox_depth,
-		.slot_data_max = pf->params.max_block_size,
+		.slot_data_max = pf->params.mbox_slot_size,
 		.generation = generation,
 		.rings = pf->params.rings,
 	};
@@ -295,6 +295,7 @@ RTE_PMD_REGISTER_PARAM_STRING(VFBC_PF_DRIVER_NAME,
 	"region_dir=<path> "
 	"mbox_depth=<power of 2, 1-4096> "
 	"max_block_size=<bytes> "
+	"mbox_slot_size=<bytes> "
 	"max_blocks=<int> "
 	"mbox_burst=<int> "
 	"poll=auto|service|thread "

@@ -32,11 +32,14 @@ struct vfbc_pf_block_def {
 };
 
 #define VFBC_PF_DEVARG_BLOCKS_MAX 64
+/** Payload bytes of a mailbox slot unless mbox_slot_size says otherwise. */
+#define VFBC_PF_SLOT_SIZE_DEFAULT 4096u
 
 struct vfbc_pf_params {
 	uint16_t num_vfs;
 	uint32_t mbox_depth;
 	uint32_t max_block_size;
+	uint32_t mbox_slot_size; /**< payload bytes of a slot; larger blocks go in chunks */
 	uint32_t max_blocks;
 	uint32_t mbox_burst;
 	enum vfbc_pf_poll_mode poll;

@@ -15,6 +15,7 @@
 #define VFBC_PF_ARG_REGION_DIR "region_dir"
 #define VFBC_PF_ARG_MBOX_DEPTH "mbox_depth"
 #define VFBC_PF_ARG_MAX_BLOCK_SIZE "max_block_size"
+#define VFBC_PF_ARG_MBOX_SLOT_SIZE "mbox_slot_size"
 #define VFBC_PF_ARG_MAX_BLOCKS "max_blocks"
 #define VFBC_PF_ARG_MBOX_BURST "mbox_burst"
 #define VFBC_PF_ARG_POLL "poll"
@@ -30,6 +31,7 @@ static const char *const vfbc_pf_keys[] = {
 	VFBC_PF_ARG_REGION_DIR,
 	VFBC_PF_ARG_MBOX_DEPTH,
 	VFBC_PF_ARG_MAX_BLOCK_SIZE,
+	VFBC_PF_ARG_MBOX_SLOT_SIZE,
 	VFBC_PF_ARG_MAX_BLOCKS,
 	VFBC_PF_ARG_MBOX_BURST,
 	VFBC_PF_ARG_POLL,
@@ -184,6 +186,11 @@ check_params(const char *dev, const struct vfbc_pf_params *p)
 				p->rings.slots, VFBC_PF_ARG_PKT_BUF_SIZE, p->rings.buf_size);
 		return -EINVAL;
 	}
+	if (p->mbox_slot_size > p->max_block_size) {
+		VFBC_LOG(ERR, "%s: %s=%u exceeds %s=%u", dev, VFBC_PF_ARG_MBOX_SLOT_SIZE,
+				p->mbox_slot_size, VFBC_PF_ARG_MAX_BLOCK_SIZE, p->max_block_size);
+		return -EINVAL;
+	}
 	if (p->nb_blocks + VFBC_WK_NB_BLOCKS > p->max_blocks) {
 		VFBC_LOG(ERR, "%s: %u block= devargs and %u well-known blocks exceed %s=%u",
 				dev, p->nb_blocks, VFBC_WK_NB_BLOCKS, VFBC_PF_ARG_MAX_BLOCKS,
@@ -222,6 +229,8 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 	struct vfbc_u32_arg u_depth = { name, &p->mbox_depth, 1, VFBC_MBOX_DEPTH_MAX };
 	struct vfbc_u32_arg u_size = { name, &p->max_block_size, VFBC_WK_BLOCK_SIZE_MAX,
 			VFBC_SLOT_DATA_MAX };
+	struct vfbc_u32_arg u_slot = { name, &p->mbox_slot_size, VFBC_WK_BLOCK_SIZE_MAX,
+			VFBC_SLOT_DATA_MAX };
 	struct vfbc_u32_arg u_blocks = { name, &p->max_blocks, 1, 65536 };
 	struct vfbc_u32_arg u_burst = { name, &p->mbox_burst, 1, VFBC_MBOX_DEPTH_MAX };
 	struct vfbc_u32_arg u_notify = { name, &notify, 0, 1 };
@@ -243,6 +252,7 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_REGION_DIR, vfbc_kvarg_string, &s_dir);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_MBOX_DEPTH, vfbc_kvarg_u32, &u_depth);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_MAX_BLOCK_SIZE, vfbc_kvarg_u32, &u_size);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_MBOX_SLOT_SIZE, vfbc_kvarg_u32, &u_slot);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_MAX_BLOCKS, vfbc_kvarg_u32, &u_blocks);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_MBOX_BURST, vfbc_kvarg_u32, &u_burst);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_POLL, parse_poll, &pa);
@@ -253,6 +263,8 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_PKT_BUF_SIZE, vfbc_kvarg_u32, &u_buf);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_QUEUES, vfbc_kvarg_u32, &u_queues);
 	rte_kvargs_free(kvlist);
+	if (p->mbox_slot_size == 0)
+		p->mbox_slot_size = RTE_MIN(p->max_block_size, VFBC_PF_SLOT_SIZE_DEFAULT);
 	p->num_vfs = (uint16_t)num_vfs;
 	p->notify_reads = notify != 0;
 	if (ret != 0)

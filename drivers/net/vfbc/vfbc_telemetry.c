@@ -91,6 +91,7 @@ pf_info_params(const struct vfbc_pf *pf, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "region_dir", p->region_dir);
 	rte_tel_data_add_dict_u64(d, "mbox_depth", p->mbox_depth);
 	rte_tel_data_add_dict_u64(d, "max_block_size", p->max_block_size);
+	rte_tel_data_add_dict_u64(d, "mbox_slot_size", p->mbox_slot_size);
 	rte_tel_data_add_dict_u64(d, "max_blocks", p->max_blocks);
 	rte_tel_data_add_dict_u64(d, "mbox_burst", p->mbox_burst);
 	rte_tel_data_add_dict_int(d, "notify_reads", p->notify_reads);
