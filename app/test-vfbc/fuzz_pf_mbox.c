@@ -18,7 +18,8 @@
  * (a valid status, cpl_len within the slot, the data read), every byte of the
  * region (the PF writes only its own fields, never outside the region: the
  * region sits between guard pages), the store (contents, lengths within the
- * capacities) and the PF's private state (next_seq moves by what it served).
+ * capacities) and the PF's private state (next_seq moves by what it served; the
+ * write it stages chunk by chunk, protocol 2).
  *
  * Input format: see enum fz_op; app/test-vfbc/fuzz-corpus/make_seeds.py
  * writes inputs of each kind.
@@ -101,6 +102,7 @@ struct fz_pf_model {
 	uint32_t nonce_seen;
 	uint16_t proto_version;
 	bool attached;
+	struct vfbc_pf_staged staged; /* the write being staged chunk by chunk */
 	struct vfbc_pf_mbox_stats stats;
 };
 
@@ -111,11 +113,12 @@ struct fz_store_model {
 	uint8_t data[FZ_MAX_BLOCKS][FZ_BLOCK_MAX];
 };
 
-/* One call of the policy, as the PF made it. */
+/* One call of the policy, as the PF made it, with a copy of the payload it passed. */
 struct fz_call {
 	struct vfbc_pf_request req;
 	bool write;
 	bool deny;
+	uint8_t data[FZ_BLOCK_MAX];
 };
 
 /* The PF application's policy, and what the VF does while it runs. */
@@ -156,6 +159,7 @@ static struct fz_env envs[FZ_LAYOUTS];
 static bool trace;
 static struct fz_store_model model;
 static uint8_t staging[FZ_BLOCK_MAX];
+static uint8_t staged_data[FZ_BLOCK_MAX]; /* the model's staged write */
 
 /* ------------------------------------------------------------------ input */
 
@@ -410,9 +414,19 @@ check_pf_state(const struct fz_env *e)
 	FZ_CHECK(mb->nonce_seen == e->pm.nonce_seen, "nonce");
 	FZ_CHECK(mb->attached == e->pm.attached, "attached %d", mb->attached);
 	FZ_CHECK(mb->proto_version == e->pm.proto_version, "version %u", mb->proto_version);
+	FZ_CHECK(mb->staged.active == e->pm.staged.active, "staged write active %d",
+			mb->staged.active);
+	if (mb->staged.active)
+		FZ_CHECK(mb->staged.block_id == e->pm.staged.block_id &&
+				mb->staged.total == e->pm.staged.total &&
+				mb->staged.filled == e->pm.staged.filled &&
+				memcmp(mb->staged_data, staged_data, mb->staged.filled) == 0,
+				"staged write of block %#x: %u of %u bytes", mb->staged.block_id,
+				mb->staged.filled, mb->staged.total);
 	FZ_CHECK(a->attaches == m->attaches && a->requests == m->requests &&
 			a->reads == m->reads && a->writes == m->writes &&
-			a->completions == m->completions && a->wakeups == m->wakeups,
+			a->completions == m->completions && a->wakeups == m->wakeups &&
+			a->chunks == m->chunks && a->staged_drops == m->staged_drops,
 			"counters: %" PRIu64 " requests, %" PRIu64 " completions",
 			a->requests, a->completions);
 	for (st = 0; st < VFBC_ST_MAX; st++)
@@ -469,13 +483,12 @@ fz_policy(void *ctx, uint16_t vf, const struct vfbc_pf_request *req, const void 
 
 	FZ_CHECK(pol->logged < FZ_MAX_CALLS, "%u policy calls in one serve", pol->logged);
 	FZ_CHECK(vf == FZ_VF, "vf %u", vf);
-	FZ_CHECK(req->len != 0 && req->len <= e->r.slot_data_max, "length %u", req->len);
+	FZ_CHECK(req->len != 0 && req->len <= e->max_block_size, "length %u", req->len);
+	c = &pol->log[pol->logged++];
 	if (data != NULL) {
 		FZ_CHECK(!in_region(e, data, req->len), "payload passed in shared memory");
-		FZ_CHECK(memcmp(data, vfbc_region_slot_data(&e->r, slot), req->len) == 0,
-				"payload is not the slot's");
+		memcpy(c->data, data, req->len);
 	}
-	c = &pol->log[pol->logged++];
 	c->req = *req;
 	c->write = data != NULL;
 	c->deny = (pol->deny >> (pol->calls++ % 32)) & 1;
@@ -483,18 +496,24 @@ fz_policy(void *ctx, uint16_t vf, const struct vfbc_pf_request *req, const void 
 	return c->deny ? -1 : 0;
 }
 
-/* Match the PF's next policy call; apply the VF's poke to the model too. */
+/*
+ * Match the PF's next policy call, and the payload it passed (@p data, NULL
+ * for a read); apply the VF's poke to the model too.
+ */
 static bool
-model_consult(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req, bool write)
+model_consult(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req,
+		const uint8_t *data)
 {
 	struct fz_policy *pol = &e->pol;
 	const struct fz_call *c;
 
 	FZ_CHECK(pol->checked < pol->logged, "seq %u: policy not called", req->seq);
 	c = &pol->log[pol->checked++];
-	FZ_CHECK(memcmp(&c->req, req, sizeof(*req)) == 0 && c->write == write,
+	FZ_CHECK(memcmp(&c->req, req, sizeof(*req)) == 0 && c->write == (data != NULL),
 			"policy called for seq %u op %u block %#x len %u, expected seq %u",
 			c->req.seq, c->req.opcode, c->req.block_id, c->req.len, req->seq);
+	FZ_CHECK(data == NULL || memcmp(c->data, data, req->len) == 0,
+			"seq %u: the policy saw another payload", req->seq);
 	policy_poke(e, e->expect, slot);
 	return c->deny;
 }
@@ -509,7 +528,7 @@ model_read(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req, u
 		return VFBC_ST_NOENT;
 	if ((model.info[b].flags & VFBC_BLOCK_VF_READ) == 0)
 		return VFBC_ST_ACCES;
-	if (e->pol.installed && e->mb.notify_reads && model_consult(e, slot, req, false))
+	if (e->pol.installed && e->mb.notify_reads && model_consult(e, slot, req, NULL))
 		return VFBC_ST_DENIED;
 	*len = RTE_MIN(req->len, model.info[b].len);
 	memcpy(exp_data(e, slot), model.data[b], *len);
@@ -530,7 +549,7 @@ model_write(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req)
 		return VFBC_ST_MSGSIZE;
 	/* What the PF stores is what the slot held before the policy ran. */
 	memcpy(staging, exp_data(e, slot), req->len);
-	if (e->pol.installed && model_consult(e, slot, req, true))
+	if (e->pol.installed && model_consult(e, slot, req, staging))
 		return VFBC_ST_DENIED;
 	memcpy(model.data[b], staging, req->len);
 	model.info[b].len = req->len;
@@ -538,12 +557,122 @@ model_write(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req)
 	return VFBC_ST_OK;
 }
 
+/* A read chunk: as a read, at an offset, with the block's length and version. */
+static uint32_t
+model_read_chunk(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req,
+		uint32_t *len)
+{
+	struct vfbc_mbox_desc *d = exp_desc(e, slot);
+	int b = model_find(req->block_id);
+
+	e->pm.stats.reads++;
+	e->pm.stats.chunks++;
+	if (b < 0)
+		return VFBC_ST_NOENT;
+	if ((model.info[b].flags & VFBC_BLOCK_VF_READ) == 0)
+		return VFBC_ST_ACCES;
+	if (e->pol.installed && e->mb.notify_reads && model_consult(e, slot, req, NULL))
+		return VFBC_ST_DENIED;
+	if (req->offset < model.info[b].len) {
+		*len = RTE_MIN(req->len, model.info[b].len - req->offset);
+		memcpy(exp_data(e, slot), model.data[b] + req->offset, *len);
+	}
+	d->cpl_total = model.info[b].len;
+	d->cpl_version = model.info[b].version;
+	return VFBC_ST_OK;
+}
+
+static void
+model_staged_drop(struct fz_env *e)
+{
+	if (e->pm.staged.active)
+		e->pm.stats.staged_drops++;
+	e->pm.staged.active = false;
+}
+
+static uint32_t
+model_staged_start(struct fz_env *e, const struct vfbc_pf_request *req)
+{
+	int b = model_find(req->block_id);
+
+	model_staged_drop(e);
+	if (req->total == 0)
+		return VFBC_ST_INVAL;
+	if (req->total > e->max_block_size)
+		return VFBC_ST_MSGSIZE;
+	if (b < 0)
+		return VFBC_ST_NOENT;
+	if ((model.info[b].flags & VFBC_BLOCK_VF_WRITE) == 0)
+		return VFBC_ST_ACCES;
+	if (req->total > model.info[b].capacity)
+		return VFBC_ST_MSGSIZE;
+	e->pm.staged.active = true;
+	e->pm.staged.block_id = req->block_id;
+	e->pm.staged.total = req->total;
+	e->pm.staged.filled = 0;
+	return VFBC_ST_OK;
+}
+
+/* The last chunk: the application decides on the whole write, then it is stored. */
+static uint32_t
+model_staged_commit(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req)
+{
+	struct vfbc_pf_staged *st = &e->pm.staged;
+	struct vfbc_pf_request whole = {
+		.seq = req->seq, .opcode = VFBC_OP_WRITE, .block_id = req->block_id,
+		.len = st->total, .total = st->total,
+	};
+	int b = model_find(req->block_id);
+
+	st->active = false;
+	if (e->pol.installed && model_consult(e, slot, &whole, staged_data))
+		return VFBC_ST_DENIED;
+	/* Blocks are never removed, nor their rights changed: the start's checks hold. */
+	FZ_CHECK(b >= 0, "staged block %#x gone", req->block_id);
+	memcpy(model.data[b], staged_data, whole.len);
+	model.info[b].len = whole.len;
+	model.info[b].version++;
+	return VFBC_ST_OK;
+}
+
+static uint32_t
+model_write_chunk(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req)
+{
+	struct vfbc_pf_staged *st = &e->pm.staged;
+	uint32_t status;
+
+	e->pm.stats.writes++;
+	e->pm.stats.chunks++;
+	if (req->offset == 0) {
+		status = model_staged_start(e, req);
+		if (status != VFBC_ST_OK)
+			return status;
+	} else if (!st->active || req->block_id != st->block_id || req->total != st->total ||
+			req->offset != st->filled) {
+		model_staged_drop(e);
+		return VFBC_ST_INVAL;
+	}
+	if (req->len > st->total - st->filled) {
+		model_staged_drop(e);
+		return VFBC_ST_INVAL;
+	}
+	memcpy(staged_data + st->filled, exp_data(e, slot), req->len);
+	st->filled += req->len;
+	if (st->filled < st->total)
+		return VFBC_ST_OK;
+	return model_staged_commit(e, slot, req);
+}
+
 static uint32_t
 model_request(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req,
 		uint32_t *len)
 {
+	bool chunk = req->opcode == VFBC_OP_READ_CHUNK || req->opcode == VFBC_OP_WRITE_CHUNK;
+
 	*len = 0;
 	if (req->flags != 0 || req->len == 0)
+		return VFBC_ST_INVAL;
+	if (chunk && e->pm.proto_version < VFBC_PROTO_VERSION_CHUNKS)
 		return VFBC_ST_INVAL;
 	if (req->len > e->r.slot_data_max)
 		return VFBC_ST_MSGSIZE;
@@ -551,6 +680,10 @@ model_request(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req
 		return model_read(e, slot, req, len);
 	if (req->opcode == VFBC_OP_WRITE)
 		return model_write(e, slot, req);
+	if (req->opcode == VFBC_OP_READ_CHUNK)
+		return model_read_chunk(e, slot, req, len);
+	if (req->opcode == VFBC_OP_WRITE_CHUNK)
+		return model_write_chunk(e, slot, req);
 	return VFBC_ST_INVAL;
 }
 
@@ -575,6 +708,7 @@ model_attach(struct fz_env *e, uint32_t nonce)
 
 	pm->nonce_seen = nonce;
 	pm->stats.attaches++;
+	model_staged_drop(e);
 	/* A whole ring of sequence numbers is skipped, none reused. */
 	pm->next_seq += e->r.mbox_depth;
 	pm->attached = lo <= hi;
@@ -593,6 +727,7 @@ model_one(struct fz_env *e, uint32_t slot, uint32_t seq)
 	struct vfbc_pf_request req = {
 		.seq = seq, .opcode = d->opcode, .flags = d->flags,
 		.block_id = d->block_id, .len = d->req_len,
+		.offset = d->req_offset, .total = d->req_total,
 	};
 	uint32_t status, len;
 
@@ -638,7 +773,8 @@ enum fz_op {
 	FZ_POKE,        /* off16 % size, bytes: anywhere in the region */
 	FZ_POKE_SLOT,   /* slot8, off16 % slot_size, bytes: a descriptor and payload */
 	FZ_POKE_VF_CTL, /* off8 % 64, bytes: the VF control line */
-	FZ_POST,        /* k8, op8, id8, len8, flags8: a request for seq next_seq + k */
+	FZ_POST,        /* k8, op8, id8, len8, flags8[, off8, total8]: a request for seq
+			 * next_seq + k; chunk ops take an offset and a total */
 	FZ_ARM,         /* n8: req_seq of the next n slots = the seqs the PF expects */
 	FZ_ATTACH,      /* min8, max8, nonce32: ask the PF to (re)attach */
 	FZ_SERVE,       /* budget8: vfbc_pf_mbox_serve() */
@@ -709,6 +845,24 @@ pick_len(struct fz_in *in, uint32_t id, uint32_t sdm)
 	}
 }
 
+/* A chunk's offset: 0, where the staged write stands, a multiple of the slot, any. */
+static uint32_t
+pick_offset(const struct fz_env *e, struct fz_in *in)
+{
+	uint8_t v = get8(in);
+
+	switch (v % 4) {
+	case 0:
+		return 0;
+	case 1:
+		return e->pm.staged.filled;
+	case 2:
+		return (v >> 2) * e->r.slot_data_max;
+	default:
+		return get32(in);
+	}
+}
+
 static void
 op_post(struct fz_env *e, struct fz_in *in)
 {
@@ -718,11 +872,16 @@ op_post(struct fz_env *e, struct fz_in *in)
 	uint8_t fl;
 
 	model_load(e);
-	d->opcode = op < 0x60 ? VFBC_OP_READ : op < 0xc0 ? VFBC_OP_WRITE : get16(in);
+	d->opcode = op < 0x40 ? VFBC_OP_READ : op < 0x80 ? VFBC_OP_WRITE :
+		op < 0xa0 ? VFBC_OP_READ_CHUNK : op < 0xc0 ? VFBC_OP_WRITE_CHUNK : get16(in);
 	d->block_id = pick_id(in);
 	d->req_len = pick_len(in, d->block_id, e->r.slot_data_max);
 	fl = get8(in);
 	d->flags = fl < 0xf0 ? 0 : get16(in);
+	if (op >= 0x80 && op < 0xc0) {
+		d->req_offset = pick_offset(e, in);
+		d->req_total = pick_len(in, d->block_id, e->r.slot_data_max);
+	}
 	__atomic_store_n(&d->req_seq, seq, __ATOMIC_RELEASE);
 }
 
@@ -782,8 +941,9 @@ trace_serve(const struct fz_env *e, unsigned int budget, unsigned int n)
 		const struct vfbc_mbox_desc *d =
 			vfbc_region_desc(&e->r, seq & (e->r.mbox_depth - 1));
 
-		fprintf(stderr, "  seq %u: op %u block %#x len %u -> status %u len %u\n", seq,
-				d->opcode, d->block_id, d->req_len, d->cpl_status, d->cpl_len);
+		fprintf(stderr, "  seq %u: op %u block %#x len %u off %u total %u -> status %u "
+				"len %u\n", seq, d->opcode, d->block_id, d->req_len, d->req_offset,
+				d->req_total, d->cpl_status, d->cpl_len);
 	}
 }
 

@@ -18,9 +18,20 @@ import sys
 # Operations, as enum fz_op.
 POKE, POKE_SLOT, POKE_VF_CTL, POST, ARM, ATTACH, SERVE, PF_SET, PF_DEFINE, INVALIDATE, \
     POLICY = range(11)
-# Indexes into fz_ids: block 1 is VF-readable, 2 read-write, 0x3f no rights, 4 undefined.
-ID_RO, ID_RW, ID_NONE, ID_MISSING = 1, 2, 6, 8
-READ, WRITE, RAW_OP = 0x00, 0x60, 0xc0
+# Indexes into fz_ids: block 1 is VF-readable, 2 read-write, 0x3f no rights, 4 undefined,
+# 3 read-write with a capacity of two slots.
+ID_RO, ID_RW, ID_NONE, ID_MISSING, ID_TWO_SLOTS = 1, 2, 6, 8, 3
+READ, WRITE, READ_CHUNK, WRITE_CHUNK, RAW_OP = 0x00, 0x60, 0x80, 0xa0, 0xc0
+# Chunk offsets (pick_offset): 0, where the staged write stands, n slots.
+OFF_ZERO, OFF_STAGED = 0, 1
+
+
+def off_slots(n):
+    return 2 | n << 2
+
+
+# Chunk lengths and totals (pick_len): a whole slot, the block's capacity.
+LEN_SLOT, LEN_CAP = 1, 5
 DESC = 64  # payload offset in a slot
 
 
@@ -41,6 +52,12 @@ def post(k, op, id_index, length, raw_op=None):
         out += struct.pack("<H", raw_op)
     # length class 8: 1 + 8 // 16 + byte % 64 = 1 + byte
     return out + b8(id_index, 8, length - 1, 0)
+
+
+def chunk(k, op, id_index, off, length=LEN_SLOT, total=LEN_CAP):
+    """A chunk request at the PF's next sequence number + k: a slot of the block's
+    capacity, by default."""
+    return b8(POST, k, op, id_index, length, 0, off, total)
 
 
 def poke_slot(slot, off, data):
@@ -68,6 +85,29 @@ SEEDS = {
     attach(3) + b8(ARM, 16) + serve(33),
     "one_slot": b8(0) + attach(11) + post(0, WRITE, ID_RW, 16) + serve(1) +
     post(0, READ, ID_RW, 16) + serve(2) + attach(12) + serve(1),
+    # Protocol 2, layout 2 (slot 100): a two-slot write in chunks, read back in chunks.
+    "chunk_write_read": b8(2) + attach(21, 1, 2) + poke_slot(0, DESC, b"first half") +
+    poke_slot(1, DESC, b"second half") + chunk(0, WRITE_CHUNK, ID_TWO_SLOTS, OFF_ZERO) +
+    chunk(1, WRITE_CHUNK, ID_TWO_SLOTS, off_slots(1)) + serve(2) +
+    chunk(0, READ_CHUNK, ID_TWO_SLOTS, OFF_ZERO) +
+    chunk(1, READ_CHUNK, ID_TWO_SLOTS, off_slots(1)) + serve(2),
+    # Chunks out of order, a new first chunk, a re-attach, and chunks under protocol 1.
+    "chunk_hostile": b8(2) + attach(22, 1, 2) + chunk(0, WRITE_CHUNK, ID_TWO_SLOTS, OFF_ZERO) +
+    chunk(1, WRITE_CHUNK, ID_TWO_SLOTS, off_slots(2)) +
+    chunk(2, WRITE_CHUNK, ID_TWO_SLOTS, OFF_ZERO) +
+    chunk(3, WRITE_CHUNK, ID_TWO_SLOTS, OFF_ZERO) + serve(4) +
+    chunk(0, WRITE_CHUNK, ID_TWO_SLOTS, OFF_STAGED, LEN_SLOT, 1) + serve(1) +
+    chunk(0, WRITE_CHUNK, ID_TWO_SLOTS, OFF_ZERO) + serve(1) + attach(23, 1, 2) +
+    chunk(0, WRITE_CHUNK, ID_TWO_SLOTS, OFF_STAGED) + serve(1) + attach(24, 1, 1) +
+    chunk(0, READ_CHUNK, ID_TWO_SLOTS, OFF_ZERO) + serve(1),
+    # The application denies a chunked write as a whole, then allows the next one.
+    "chunk_policy": b8(2) + b8(POLICY, 3) + struct.pack("<I", 0b01) +
+    struct.pack("<H", DESC) + b8(3) + b"bad" + attach(25, 1, 2) +
+    chunk(0, WRITE_CHUNK, ID_TWO_SLOTS, OFF_ZERO) +
+    chunk(1, WRITE_CHUNK, ID_TWO_SLOTS, off_slots(1)) +
+    chunk(2, WRITE_CHUNK, ID_TWO_SLOTS, OFF_ZERO) +
+    chunk(3, WRITE_CHUNK, ID_TWO_SLOTS, off_slots(1)) + serve(4) +
+    chunk(0, READ_CHUNK, ID_TWO_SLOTS, off_slots(1)) + serve(1),
 }
 
 
