@@ -487,39 +487,120 @@ round_trip(struct vfbc_vf_mbox *mb, struct vf_req *r, void *out, struct deadline
 	return wait(mb, seq, out, out != NULL ? r->len : 0, dl, ci);
 }
 
+/* A chunk of a read in flight. */
+struct chunk_req {
+	uint32_t seq;
+	uint32_t off;
+	uint32_t len;
+};
+
+/* The chunks a read keeps in flight at most. */
+#define VFBC_READ_WINDOW 16
+
+/* A window of chunk requests in flight, collected in order. */
+struct chunk_window {
+	struct chunk_req q[VFBC_READ_WINDOW];
+	unsigned int head, n;
+};
+
 /*
- * One pass over a block larger than a slot, chunk after chunk.
+ * Post a chunk without waiting for a slot while this thread holds others:
+ * the slot it waits for may be one of its own, which only it frees.
+ * @return 0, -EAGAIN (collect one first), or an error of post_req().
+ */
+static int
+post_chunk(struct vfbc_vf_mbox *mb, struct chunk_window *w, struct vf_req *r,
+		struct deadline *dl)
+{
+	struct chunk_req *c = &w->q[(w->head + w->n) % VFBC_READ_WINDOW];
+	int ret;
+
+	if (w->n == VFBC_READ_WINDOW)
+		return -EAGAIN;
+	ret = w->n == 0 ? post_req(mb, r, dl, &c->seq) : try_post(mb, r, &c->seq);
+	if (ret == 0) {
+		c->off = r->offset;
+		c->len = r->len;
+		w->n++;
+	}
+	return ret;
+}
+
+/* Collect the oldest chunk in flight into @p buf. @return what wait() returns. */
+static int
+collect_chunk(struct vfbc_vf_mbox *mb, struct chunk_window *w, uint8_t *buf,
+		struct deadline *dl, struct chunk_info *ci, struct chunk_req *done)
+{
+	*done = w->q[w->head];
+	w->head = (w->head + 1) % VFBC_READ_WINDOW;
+	w->n--;
+	return wait(mb, done->seq, buf + done->off, done->len, dl, ci);
+}
+
+/* Every posted chunk must be collected, or its slot is never free again. */
+static void
+drain_chunks(struct vfbc_vf_mbox *mb, struct chunk_window *w, uint8_t *buf,
+		struct deadline *dl)
+{
+	struct chunk_req done;
+	struct chunk_info ci;
+
+	while (w->n != 0)
+		collect_chunk(mb, w, buf, dl, &ci, &done);
+}
+
+/*
+ * One pass over a block larger than a slot: the first chunk tells its length,
+ * the others are posted together, so the PF serves them back to back.
  * @return bytes read; -EAGAIN if the block changed between two chunks.
  */
 static int
 read_chunks_once(struct vfbc_vf_mbox *mb, uint32_t block_id, uint8_t *buf, uint32_t len,
 		struct deadline *dl)
 {
-	uint32_t sdm = mb->region->slot_data_max, off = 0, want = len;
-	struct chunk_info first = { 0 }, ci;
+	uint32_t sdm = mb->region->slot_data_max, posted, want;
+	struct chunk_window w = { .n = 0 };
+	struct chunk_info first, ci;
+	struct chunk_req done;
+	struct vf_req r = {
+		.op = VFBC_OP_READ_CHUNK, .block_id = block_id, .len = RTE_MIN(sdm, len),
+	};
 	int ret;
 
-	while (off < want) {
-		struct vf_req r = {
-			.op = VFBC_OP_READ_CHUNK, .block_id = block_id, .offset = off,
-			.len = RTE_MIN(sdm, want - off),
-		};
-
-		ret = round_trip(mb, &r, buf + off, dl, &ci);
-		if (ret < 0)
-			return ret;
-		if (off == 0) {
-			first = ci;
-			want = RTE_MIN(len, ci.total);
-		} else if (ci.version != first.version || ci.total != first.total) {
-			return -EAGAIN;
+	ret = round_trip(mb, &r, buf, dl, &first);
+	if (ret < 0)
+		return ret;
+	want = RTE_MIN(len, first.total);
+	posted = (uint32_t)ret;
+	if (posted < want && posted < r.len)
+		return -EPROTO; /* short of what the PF says the block holds */
+	while (posted < want || w.n != 0) {
+		while (posted < want) {
+			r.offset = posted;
+			r.len = RTE_MIN(sdm, want - posted);
+			ret = post_chunk(mb, &w, &r, dl);
+			if (ret == -EAGAIN)
+				break;
+			if (ret < 0)
+				goto out;
+			posted += r.len;
 		}
-		/* A PF that sends less than the block has would make us loop. */
-		if (ret == 0 && off < want)
-			return -EPROTO;
-		off += (uint32_t)ret;
+		ret = collect_chunk(mb, &w, buf, dl, &ci, &done);
+		if (ret < 0)
+			goto out;
+		if (ci.version != first.version || ci.total != first.total) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		if ((uint32_t)ret != done.len) {
+			ret = -EPROTO;
+			goto out;
+		}
 	}
 	return (int)want;
+out:
+	drain_chunks(mb, &w, buf, dl);
+	return ret;
 }
 
 /* A read larger than a slot: one version of the block, or -EAGAIN. */
