@@ -28,4 +28,4 @@ def _stress(ctx, vfs, threads, ops):
 
 
 def test_256_vfs_no_torn_read_no_lost_write(ctx):
-    _stress(ctx, 256, 2, 24)
+    _stress(ctx, 256, 2, 64)
