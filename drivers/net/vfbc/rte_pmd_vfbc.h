@@ -104,20 +104,25 @@ struct rte_pmd_vfbc_mb_event_param {
 
 /**
  * VF: read a configuration block; blocks until the PF answers.
+ * A block larger than a mailbox slot is read in chunks; what is copied is
+ * always one version of the block, even while the PF rewrites it.
  *
  * @param port_id  a net_vfbc_vf port
  * @param block_id block to read
  * @param buf      destination, @p len bytes
  * @param len      size of @p buf, at least 1
  * @return bytes copied, min(len, block length); or -ENOTSUP (not a vfbc VF
- *   port), -EINVAL, -ENOENT, -EACCES, -ETIMEDOUT, -ENOTCONN.
+ *   port), -EINVAL, -ENOENT, -EACCES, -EAGAIN (a block larger than a slot
+ *   changed while it was read, too many times in a row), -ETIMEDOUT,
+ *   -ENOTCONN.
  */
 __rte_experimental
 int rte_pmd_vfbc_vf_read_block(uint16_t port_id, uint32_t block_id, void *buf, uint32_t len);
 
 /**
  * VF: write a configuration block; blocks until the PF answers.
- * On success the block's length becomes @p len.
+ * On success the block's length becomes @p len. A block larger than a
+ * mailbox slot is written in chunks, which the PF stores all at once.
  *
  * @param port_id  a net_vfbc_vf port
  * @param block_id block to write
@@ -125,7 +130,8 @@ int rte_pmd_vfbc_vf_read_block(uint16_t port_id, uint32_t block_id, void *buf, u
  * @param len      bytes to write, at least 1
  * @return 0; or -ENOTSUP, -EINVAL (NULL buffer or len 0), -ENOENT, -EACCES
  *   (no write right, or the PF application denied it), -EMSGSIZE (longer than
- *   the block's capacity or the mailbox slot), -ETIMEDOUT, -ENOTCONN.
+ *   the block's capacity; or than the mailbox slot, with a PF that speaks
+ *   protocol version 1 only), -ETIMEDOUT, -ENOTCONN.
  */
 __rte_experimental
 int rte_pmd_vfbc_vf_write_block(uint16_t port_id, uint32_t block_id, const void *buf,
@@ -165,6 +171,7 @@ int rte_pmd_vfbc_vf_post_read(uint16_t port_id, uint32_t block_id, uint32_t len,
 
 /**
  * VF: post a write request without waiting; see rte_pmd_vfbc_vf_post_read().
+ * A posted write fits one mailbox slot.
  *
  * @param port_id  a net_vfbc_vf port
  * @param block_id block to write
