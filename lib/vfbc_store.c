@@ -64,10 +64,20 @@ find(struct vfbc_store *s, uint32_t id)
 	return (i < s->count && s->blocks[i].info.id == id) ? &s->blocks[i] : NULL;
 }
 
+/* A change is acknowledged only once it is durable, when the store is. */
+static int
+persist(struct vfbc_store *s, int ret, uint64_t change)
+{
+	if (ret != 0 || s->persist == NULL)
+		return ret;
+	return s->persist(s->persist_ctx, s, change);
+}
+
 int
 vfbc_store_define(struct vfbc_store *s, uint32_t id, uint32_t capacity, uint32_t flags)
 {
 	struct vfbc_block blk = { .info = { .id = id, .capacity = capacity, .flags = flags } };
+	uint64_t change = 0;
 	uint32_t i;
 	int ret = 0;
 
@@ -90,11 +100,12 @@ vfbc_store_define(struct vfbc_store *s, uint32_t id, uint32_t capacity, uint32_t
 		memmove(&s->blocks[i + 1], &s->blocks[i], (s->count - i) * sizeof(blk));
 		s->blocks[i] = blk;
 		s->count++;
+		change = ++s->changes;
 	}
 	rte_spinlock_unlock(&s->lock);
 	if (ret != 0)
 		free(blk.data);
-	return ret;
+	return persist(s, ret, change);
 }
 
 /* Caller holds the lock. */
@@ -118,6 +129,13 @@ count_change(struct vfbc_store *s, int ret)
 		__atomic_fetch_add(s->change_count, 1, __ATOMIC_RELEASE);
 }
 
+/* Caller holds the lock. @return the change number of a successful change. */
+static uint64_t
+changed(struct vfbc_store *s, int ret)
+{
+	return ret == 0 ? ++s->changes : 0;
+}
+
 static int
 load_locked(const struct vfbc_block *b, void *buf, uint32_t len)
 {
@@ -131,14 +149,16 @@ int
 vfbc_store_set(struct vfbc_store *s, uint32_t id, const void *buf, uint32_t len)
 {
 	struct vfbc_block *b;
+	uint64_t change;
 	int ret;
 
 	rte_spinlock_lock(&s->lock);
 	b = find(s, id);
 	ret = b == NULL ? -ENOENT : store_locked(b, buf, len);
+	change = changed(s, ret);
 	rte_spinlock_unlock(&s->lock);
 	count_change(s, ret);
-	return ret;
+	return persist(s, ret, change);
 }
 
 int
@@ -246,6 +266,7 @@ int
 vfbc_store_vf_write(struct vfbc_store *s, uint32_t id, const void *buf, uint32_t len)
 {
 	struct vfbc_block *b;
+	uint64_t change;
 	int ret;
 
 	rte_spinlock_lock(&s->lock);
@@ -253,6 +274,41 @@ vfbc_store_vf_write(struct vfbc_store *s, uint32_t id, const void *buf, uint32_t
 	ret = vf_check_locked(b, len, VFBC_BLOCK_VF_WRITE);
 	if (ret == 0)
 		ret = store_locked(b, buf, len);
+	change = changed(s, ret);
+	rte_spinlock_unlock(&s->lock);
+	count_change(s, ret);
+	return persist(s, ret, change);
+}
+
+uint64_t
+vfbc_store_walk(struct vfbc_store *s, vfbc_store_walk_t fn, void *ctx)
+{
+	uint64_t change;
+	uint32_t i;
+
+	rte_spinlock_lock(&s->lock);
+	for (i = 0; i < s->count; i++)
+		fn(ctx, &s->blocks[i].info, s->blocks[i].data);
+	change = s->changes;
+	rte_spinlock_unlock(&s->lock);
+	return change;
+}
+
+int
+vfbc_store_restore(struct vfbc_store *s, const struct vfbc_block_info *info, const void *data)
+{
+	struct vfbc_block *b;
+	int ret;
+
+	if (s->persist != NULL)
+		return -EBUSY;
+	ret = vfbc_store_define(s, info->id, info->capacity, info->flags);
+	if (ret != 0)
+		return ret;
+	rte_spinlock_lock(&s->lock);
+	b = find(s, info->id);
+	ret = store_locked(b, data, info->len);
+	b->info.version = info->version;
 	rte_spinlock_unlock(&s->lock);
 	count_change(s, ret);
 	return ret;

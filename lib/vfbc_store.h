@@ -44,6 +44,16 @@ struct vfbc_block {
 	uint8_t *data;
 };
 
+struct vfbc_store;
+
+/**
+ * Make the store durable up to change number @p change (see
+ * vfbc_store.changes), before the change is acknowledged. Called without the
+ * store's lock, possibly from several threads at once.
+ * @return 0 or a negative errno, which the change's caller gets.
+ */
+typedef int (*vfbc_store_persist_t)(void *ctx, struct vfbc_store *s, uint64_t change);
+
 struct vfbc_store {
 	rte_spinlock_t lock;
 	uint32_t max_blocks;
@@ -56,6 +66,9 @@ struct vfbc_store {
 	 * without taking the lock on their fast path. Several stores may share one.
 	 */
 	uint64_t *change_count;
+	uint64_t changes;          /**< definitions and changes of contents so far */
+	vfbc_store_persist_t persist; /**< NULL: the store lives in memory only */
+	void *persist_ctx;
 };
 
 /** @return 0 or -EINVAL, -ENOMEM. */
@@ -105,6 +118,24 @@ int vfbc_store_vf_read_at(struct vfbc_store *s, uint32_t id, uint32_t offset, vo
 
 /** On behalf of the VF: write, enforcing VF_WRITE. @return 0, -ENOENT, -EACCES, -EMSGSIZE. */
 int vfbc_store_vf_write(struct vfbc_store *s, uint32_t id, const void *buf, uint32_t len);
+
+/** Called for each block by vfbc_store_walk(), under the store's lock. */
+typedef void (*vfbc_store_walk_t)(void *ctx, const struct vfbc_block_info *info,
+		const uint8_t *data);
+
+/**
+ * Visit every block in id order, all under the lock: one consistent image.
+ * @return the change number of that image.
+ */
+uint64_t vfbc_store_walk(struct vfbc_store *s, vfbc_store_walk_t fn, void *ctx);
+
+/**
+ * Define a block with given contents and version, as a saved store holds it;
+ * for loading a store, before persistence is set up.
+ * @return as vfbc_store_define() and vfbc_store_set().
+ */
+int vfbc_store_restore(struct vfbc_store *s, const struct vfbc_block_info *info,
+		const void *data);
 
 #ifdef __cplusplus
 }

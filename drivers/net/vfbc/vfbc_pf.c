@@ -80,8 +80,9 @@ vfbc_pf_from_port(uint16_t port_id)
 	return vfbc_ethdev_private_of(port_id, &vfbc_pf_ops);
 }
 
+/* Blocks loaded from the store file keep their definitions and contents. */
 static int
-define_devarg_blocks(struct vfbc_pf *pf, struct vfbc_pf_vf *vf)
+define_devarg_blocks(struct vfbc_pf *pf, struct vfbc_pf_vf *vf, bool loaded)
 {
 	uint32_t i;
 	int ret;
@@ -90,6 +91,8 @@ define_devarg_blocks(struct vfbc_pf *pf, struct vfbc_pf_vf *vf)
 		const struct vfbc_pf_block_def *b = &pf->params.blocks[i];
 
 		ret = vfbc_store_define(&vf->store, b->id, b->capacity, b->flags);
+		if (ret == -EEXIST && loaded)
+			continue;
 		if (ret < 0) {
 			VFBC_LOG(ERR, "%s: cannot define block %#x from devargs: %s",
 					pf->dev->data->name, b->id, rte_strerror(-ret));
@@ -101,10 +104,14 @@ define_devarg_blocks(struct vfbc_pf *pf, struct vfbc_pf_vf *vf)
 
 /* The VF's MAC from vf_mac=, else a stable locally administered one. */
 static int
-define_wellknown_blocks(struct vfbc_pf *pf, uint16_t idx)
+define_wellknown_blocks(struct vfbc_pf *pf, uint16_t idx, bool loaded)
 {
+	struct vfbc_block_info bi;
 	struct rte_ether_addr mac;
 	int ret;
+
+	if (loaded && vfbc_store_info(&pf->vfs[idx].store, RTE_PMD_VFBC_BLOCK_ID_MAC, &bi) == 0)
+		return 0;
 
 	if (pf->params.vf_mac_set[idx])
 		mac = pf->params.vf_mac[idx];
@@ -130,15 +137,20 @@ vf_setup(struct vfbc_pf *pf, uint16_t idx, uint64_t generation)
 		.generation = generation,
 		.rings = pf->params.rings,
 	};
+	bool durable = pf->params.store_dir[0] != '\0', loaded = false;
 	char path[PATH_MAX];
 	int ret;
 
 	ret = vfbc_store_init(&vf->store, pf->params.max_blocks, pf->params.max_block_size);
 	vf->store.change_count = &pf->block_changes;
+	if (ret == 0 && durable)
+		ret = vfbc_pf_store_open(pf, idx, &loaded);
 	if (ret == 0)
-		ret = define_wellknown_blocks(pf, idx);
+		ret = define_wellknown_blocks(pf, idx, loaded);
 	if (ret == 0)
-		ret = define_devarg_blocks(pf, vf);
+		ret = define_devarg_blocks(pf, vf, loaded);
+	if (ret == 0 && durable)
+		ret = vfbc_pf_store_start(pf, idx);
 	if (ret < 0)
 		return ret;
 	ret = vfbc_region_path(path, sizeof(path), pf->params.region_dir, name, idx);
@@ -172,6 +184,7 @@ vfs_teardown(struct vfbc_pf *pf)
 	for (i = 0; i < pf->num_vfs; i++) {
 		vfbc_region_destroy(&pf->vfs[i].region);
 		vfbc_pf_mbox_fini(&pf->vfs[i].mbox);
+		vfbc_pf_store_close(&pf->vfs[i]);
 		vfbc_store_fini(&pf->vfs[i].store);
 	}
 	rte_free(pf->vfs);
@@ -189,6 +202,9 @@ vfs_setup(struct vfbc_pf *pf)
 			RTE_CACHE_LINE_SIZE, pf->dev->device->numa_node);
 	if (pf->vfs == NULL)
 		return -ENOMEM;
+	/* Teardown after a failure looks at every VF. */
+	for (i = 0; i < pf->num_vfs; i++)
+		pf->vfs[i].persist.dirfd = -1;
 	for (i = 0; i < pf->num_vfs; i++) {
 		pf->vfs[i].region.fd = -1;
 		ret = vf_setup(pf, i, generation);
@@ -300,6 +316,7 @@ RTE_PMD_REGISTER_PARAM_STRING(VFBC_PF_DRIVER_NAME,
 	"mbox_burst=<int> "
 	"poll=auto|service|thread "
 	"notify_reads=0|1 "
+	"store=<directory> "
 	"block=<id>:<capacity>[:r|w|rw|none] "
 	"vf_mac=<vf>/<MAC address> "
 	"ring_size=<power of 2, 2-32768> "

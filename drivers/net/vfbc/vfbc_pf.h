@@ -45,6 +45,7 @@ struct vfbc_pf_params {
 	enum vfbc_pf_poll_mode poll;
 	bool notify_reads;
 	char region_dir[PATH_MAX];
+	char store_dir[PATH_MAX]; /**< store= devarg: durable blocks; "" for none */
 	uint32_t nb_blocks;
 	struct vfbc_pf_block_def blocks[VFBC_PF_DEVARG_BLOCKS_MAX];
 	bool vf_mac_set[RTE_PMD_VFBC_MAX_VFS];
@@ -52,10 +53,25 @@ struct vfbc_pf_params {
 	struct vfbc_pring_geom rings; /**< ring_size=, pkt_buf_size=, queues= */
 };
 
+/** Where and how a VF's blocks are saved (store= devarg), see vfbc_pf_store.c. */
+struct vfbc_pf_persist {
+	char path[PATH_MAX];
+	char tmp[PATH_MAX];
+	int dirfd;             /**< the store directory, synced after each rename */
+	uint16_t vf;
+	const char *pf_name;
+	pthread_mutex_t lock;  /**< one save at a time */
+	bool lock_init;
+	uint64_t saved;        /**< change number of the image in the file */
+	uint8_t *buf;          /**< the image being written */
+	size_t buf_size;
+};
+
 /** The PF's view of one VF. */
 struct vfbc_pf_vf {
 	struct vfbc_region region;
 	struct vfbc_store store;
+	struct vfbc_pf_persist persist;
 	struct vfbc_pf_mbox mbox;
 	/** mbox.stats at the last xstats reset, which reads subtract. */
 	struct vfbc_pf_mbox_stats xstats_base;
@@ -80,6 +96,16 @@ struct vfbc_pf {
 	bool thread_stop;
 	bool closed;
 };
+
+/**
+ * store= devarg: load VF @p idx's saved blocks, if its file exists, into its
+ * (empty) store. @return 0 (*loaded says whether there was a file), or a
+ * negative errno: -EBADMSG for a corrupt file, which is refused.
+ */
+int vfbc_pf_store_open(struct vfbc_pf *pf, uint16_t idx, bool *loaded);
+/** Save VF @p idx's store now, and from now on before every change is acknowledged. */
+int vfbc_pf_store_start(struct vfbc_pf *pf, uint16_t idx);
+void vfbc_pf_store_close(struct vfbc_pf_vf *vf);
 
 /** Parse PF devargs into @p p (defaults first). @return 0 or -EINVAL. */
 int vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params *p);

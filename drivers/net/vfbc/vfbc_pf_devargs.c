@@ -25,6 +25,7 @@
 #define VFBC_PF_ARG_RING_SIZE "ring_size"
 #define VFBC_PF_ARG_PKT_BUF_SIZE "pkt_buf_size"
 #define VFBC_PF_ARG_QUEUES "queues"
+#define VFBC_PF_ARG_STORE "store"
 
 static const char *const vfbc_pf_keys[] = {
 	VFBC_PF_ARG_NUM_VFS,
@@ -41,6 +42,7 @@ static const char *const vfbc_pf_keys[] = {
 	VFBC_PF_ARG_RING_SIZE,
 	VFBC_PF_ARG_PKT_BUF_SIZE,
 	VFBC_PF_ARG_QUEUES,
+	VFBC_PF_ARG_STORE,
 	NULL,
 };
 
@@ -240,6 +242,7 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 			VFBC_PRING_BUF_MAX };
 	struct vfbc_u32_arg u_queues = { name, &p->rings.nb_pairs, 1, VFBC_PRING_PAIRS_MAX };
 	struct vfbc_string_arg s_dir = { name, p->region_dir, sizeof(p->region_dir) };
+	struct vfbc_string_arg s_store = { name, p->store_dir, sizeof(p->store_dir) };
 	struct pf_arg pa = { name, p };
 	struct rte_kvargs *kvlist;
 	int ret;
@@ -262,6 +265,7 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_RING_SIZE, vfbc_kvarg_u32, &u_slots);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_PKT_BUF_SIZE, vfbc_kvarg_u32, &u_buf);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_QUEUES, vfbc_kvarg_u32, &u_queues);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_STORE, vfbc_kvarg_string, &s_store);
 	rte_kvargs_free(kvlist);
 	if (p->mbox_slot_size == 0)
 		p->mbox_slot_size = RTE_MIN(p->max_block_size, VFBC_PF_SLOT_SIZE_DEFAULT);
