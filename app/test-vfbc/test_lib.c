@@ -2122,6 +2122,80 @@ test_mbox_flood(struct fix *f)
 }
 FIX_CASE(test_mbox_flood, 2, FLOOD_DEPTH, 128, VFBC_SPIN_NS_DEFAULT, 4, true)
 
+/* ---------------------------------------------------------- persistence */
+
+struct persist_log {
+	uint64_t calls, last;
+	int fail;
+};
+
+static int
+persist_rec(void *ctx, struct vfbc_store *s, uint64_t change)
+{
+	struct persist_log *l = ctx;
+
+	l->calls++;
+	l->last = change;
+	return l->fail;
+}
+
+struct walk_log {
+	uint32_t n;
+	uint32_t ids[8];
+	uint32_t lens[8];
+};
+
+static void
+walk_rec(void *ctx, const struct vfbc_block_info *info, const uint8_t *data)
+{
+	struct walk_log *w = ctx;
+
+	if (w->n < 8) {
+		w->ids[w->n] = info->id;
+		w->lens[w->n] = info->len;
+	}
+	w->n++;
+	(void)data;
+}
+
+/* Every change is made durable before its caller hears of it; failures reach it. */
+static int
+test_store_persist_hook(void)
+{
+	struct vfbc_block_info bi = { .id = 9, .capacity = 16, .len = 3, .flags = 1,
+		.version = 41 };
+	struct persist_log log = { 0 };
+	struct walk_log w = { 0 };
+	struct vfbc_store s;
+	uint8_t buf[16] = "abc";
+
+	VT_EQ(vfbc_store_init(&s, 8, 64), 0);
+	VT_EQ(vfbc_store_restore(&s, &bi, buf), 0);
+	VT_EQ(vfbc_store_info(&s, 9, &bi), 0);
+	VT_CHECK(bi.len == 3 && bi.version == 41 && bi.capacity == 16, "restored block");
+	s.persist = persist_rec;
+	s.persist_ctx = &log;
+	VT_EQ(vfbc_store_restore(&s, &bi, buf), -EBUSY);
+	VT_EQ(vfbc_store_define(&s, 1, 8, VFBC_BLOCK_FLAGS_ALL), 0);
+	VT_EQ(log.calls, 1);
+	VT_EQ(vfbc_store_set(&s, 1, buf, 2), 0);
+	VT_EQ(vfbc_store_vf_write(&s, 1, buf, 3), 0);
+	VT_EQ(log.calls, 3);
+	VT_EQ(log.last, s.changes);
+	/* Failed changes are not changes. */
+	VT_EQ(vfbc_store_define(&s, 1, 8, 0), -EEXIST);
+	VT_EQ(vfbc_store_set(&s, 1, buf, 9), -EMSGSIZE);
+	VT_EQ(vfbc_store_vf_write(&s, 9, buf, 1), -EACCES);
+	VT_EQ(log.calls, 3);
+	log.fail = -EIO;
+	VT_EQ(vfbc_store_set(&s, 1, buf, 1), -EIO);
+	VT_EQ(vfbc_store_walk(&s, walk_rec, &w), s.changes);
+	VT_CHECK(w.n == 2 && w.ids[0] == 1 && w.ids[1] == 9 && w.lens[0] == 1 && w.lens[1] == 3,
+			"walk saw %u blocks", w.n);
+	vfbc_store_fini(&s);
+	return 0;
+}
+
 /* ----------------------------------------------------------------- chunks */
 
 #define CH_SDM 64
@@ -2825,6 +2899,7 @@ static const struct vt_case cases[] = {
 	{ "pring_multiseg", test_pring_multiseg },
 	{ "pring_corrupt", test_pring_corrupt },
 	{ "pring_region", test_pring_region_case },
+	{ "store_persist_hook", test_store_persist_hook },
 	{ "mbox_chunked", test_mbox_chunked_case },
 	{ "mbox_chunked_v1_peer", test_mbox_chunked_v1_peer_case },
 	{ "mbox_chunked_hostile", test_mbox_chunked_hostile_case },

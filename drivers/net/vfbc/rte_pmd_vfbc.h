@@ -209,7 +209,8 @@ int rte_pmd_vfbc_vf_poll(uint16_t port_id, uint32_t token, void *buf, uint32_t l
  * @param flags    RTE_PMD_VFBC_BLOCK_VF_READ | RTE_PMD_VFBC_BLOCK_VF_WRITE, or 0
  * @return 0; or -ENOTSUP (not a vfbc PF port), -EINVAL (bad VF, capacity 0,
  *   unknown flag), -EMSGSIZE (capacity over max_block_size), -EEXIST,
- *   -ENOSPC (max_blocks reached), -ENOMEM.
+ *   -ENOSPC (max_blocks reached), -ENOMEM, -EIO (with the store devarg: the
+ *   block is defined but could not be saved).
  */
 __rte_experimental
 int rte_pmd_vfbc_pf_define_block(uint16_t port_id, uint16_t vf, uint32_t block_id,
@@ -224,7 +225,8 @@ int rte_pmd_vfbc_pf_define_block(uint16_t port_id, uint16_t vf, uint32_t block_i
  * @param buf      new contents, @p len bytes; may be NULL when @p len is 0
  * @param len      new length of the block; 0 empties it
  * @return 0; or -ENOTSUP, -EINVAL (bad VF, NULL buffer with len > 0), -ENOENT,
- *   -EMSGSIZE (longer than the capacity).
+ *   -EMSGSIZE (longer than the capacity), -EIO (with the store devarg: the
+ *   block is set but could not be saved).
  */
 __rte_experimental
 int rte_pmd_vfbc_pf_set_block(uint16_t port_id, uint16_t vf, uint32_t block_id,

@@ -105,6 +105,7 @@ vfbc_pf_priv_dump(struct rte_eth_dev *dev, FILE *f)
 	fprintf(f, "  mbox_burst: %u\n", p->mbox_burst);
 	fprintf(f, "  notify_reads: %u\n", p->notify_reads ? 1 : 0);
 	fprintf(f, "  poll: %s\n", vfbc_poll_mode_name(p->poll));
+	fprintf(f, "  store: %s\n", p->store_dir[0] != '\0' ? p->store_dir : "none");
 	if (pf->service_registered)
 		fprintf(f, "  service_id: %u\n", pf->service_id);
 	else
