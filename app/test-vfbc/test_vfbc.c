@@ -2464,11 +2464,12 @@ static const char *const pf_vf_counters[] = {
 	"mbox_attaches", "mbox_requests", "mbox_reads", "mbox_writes", "mbox_completions",
 	"mbox_wakeups", "mbox_errors", "mbox_not_found_errors", "mbox_access_denied_errors",
 	"mbox_too_big_errors", "mbox_invalid_errors", "mbox_protocol_errors",
-	"mbox_denied_by_policy_errors",
+	"mbox_denied_by_policy_errors", "mbox_chunks", "mbox_staged_write_drops",
 };
 
 static const char *const vf_counters[] = {
 	"mbox_requests", "mbox_completions", "mbox_errors", "mbox_timeouts", "mbox_sleeps",
+	"mbox_read_restarts",
 };
 
 /* The xstats of every port, first in the driver's part of the list. */
@@ -2569,7 +2570,7 @@ xstat_unit_ok(const char *name)
 {
 	static const char *const units[] = {
 		"_packets", "_errors", "_requests", "_completions", "_reads", "_writes",
-		"_attaches", "_wakeups", "_timeouts", "_sleeps",
+		"_attaches", "_wakeups", "_timeouts", "_sleeps", "_chunks", "_drops", "_restarts",
 	};
 	unsigned int i;
 

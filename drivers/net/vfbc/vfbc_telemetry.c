@@ -89,6 +89,7 @@ pf_info_params(const struct vfbc_pf *pf, struct rte_tel_data *d)
 	rte_tel_data_add_dict_int(d, "port_id", pf->dev->data->port_id);
 	rte_tel_data_add_dict_int(d, "num_vfs", pf->num_vfs);
 	rte_tel_data_add_dict_string(d, "region_dir", p->region_dir);
+	rte_tel_data_add_dict_string(d, "store", p->store_dir[0] != '\0' ? p->store_dir : "none");
 	rte_tel_data_add_dict_u64(d, "mbox_depth", p->mbox_depth);
 	rte_tel_data_add_dict_u64(d, "max_block_size", p->max_block_size);
 	rte_tel_data_add_dict_u64(d, "mbox_slot_size", p->mbox_slot_size);

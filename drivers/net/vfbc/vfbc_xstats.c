@@ -79,6 +79,8 @@ static const struct mbox_xstat pf_xstats[VFBC_PF_VF_XSTAT_MAX] = {
 	PF_STAT(INVALID, "mbox_invalid_errors", status[VFBC_ST_INVAL]),
 	PF_STAT(PROTOCOL, "mbox_protocol_errors", status[VFBC_ST_PROTO]),
 	PF_STAT(DENIED_BY_POLICY, "mbox_denied_by_policy_errors", status[VFBC_ST_DENIED]),
+	PF_STAT(CHUNKS, "mbox_chunks", chunks),
+	PF_STAT(STAGED_DROPS, "mbox_staged_write_drops", staged_drops),
 };
 
 /* A new wire status needs its own counter above. */
@@ -92,6 +94,7 @@ static const struct mbox_xstat vf_xstats[] = {
 	VF_STAT("mbox_errors", errors),
 	VF_STAT("mbox_timeouts", timeouts),
 	VF_STAT("mbox_sleeps", sleeps),
+	VF_STAT("mbox_read_restarts", read_restarts),
 };
 
 #define NB_PF_XSTATS RTE_DIM(pf_xstats)

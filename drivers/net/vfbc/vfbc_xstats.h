@@ -43,6 +43,8 @@ enum vfbc_pf_vf_xstat {
 	VFBC_PF_VF_XSTAT_INVALID,
 	VFBC_PF_VF_XSTAT_PROTOCOL,
 	VFBC_PF_VF_XSTAT_DENIED_BY_POLICY,
+	VFBC_PF_VF_XSTAT_CHUNKS,          /**< chunk requests: blocks larger than a slot */
+	VFBC_PF_VF_XSTAT_STAGED_DROPS,    /**< staged writes dropped unfinished */
 	VFBC_PF_VF_XSTAT_MAX,
 };
 
