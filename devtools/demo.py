@@ -54,6 +54,51 @@ def vf_requests(vf):
           "    exist; 65 bytes exceed 0x10's capacity)")
 
 
+VF0_MAC = "02:56:00:00:00:10"
+NEW_MAC = "02:56:00:00:01:01"
+
+
+def stats_summary(tp):
+    """One line per port of 'show port stats all': packets in and out."""
+    port = None
+    for line in tp.cmd("show port stats all").splitlines():
+        if "NIC statistics for port" in line:
+            port = line.split("port")[1].split()[0]
+        elif port is not None and ("RX-packets" in line or "TX-packets" in line):
+            print("   port %s  %s" % (port, " ".join(line.split())))
+
+
+def wait_for_mac(vf, mac, tries=200):
+    """The VF applies a new MAC block from its notice thread: ask until it shows
+    (each 'mac' is a round trip to the agent, no sleep)."""
+    answer = ""
+    for _ in range(tries):
+        answer = vf.cmd("mac")
+        if answer.split()[-1].lower() == mac.lower():
+            break
+    return answer
+
+
+def unknown_unicast(tp):
+    xs = tp.cmd("show port xstats 0")
+    return int(next(l.split()[-1] for l in xs.splitlines() if "tx_unknown_unicast_packets" in l))
+
+
+def send_from_pf(tp, vf, mac):
+    """testpmd's txonly sends from the PF port to @mac for a moment; the PF
+    counts what it could not deliver, VF 1 takes what reached it."""
+    before = unknown_unicast(tp)
+    tp.cmd("set eth-peer 0 %s" % mac)
+    tp.cmd("set fwd txonly")
+    tp.cmd("start")
+    tp.cmd("stop")
+    print("   PF txonly to %s: PF tx_unknown_unicast_packets +%d"
+          % (mac, unknown_unicast(tp) - before))
+    if mac == NEW_MAC:
+        got = vf.cmd("recv 32").split()
+        print("   VF1> recv 32  -> %s frames from testpmd" % got[2])
+
+
 def run(build):
     tmp_root = pathlib.Path(build).resolve() / "demo-tmp"
     tmp_root.mkdir(mode=0o700, exist_ok=True)
@@ -63,13 +108,16 @@ def run(build):
     testpmd = ctx.build / "app" / "test-pmd" / "dpdk-testpmd-vfbc"
     eal = ["--lcores=0@0,1@1,2@0", "-s", "0x2", "--no-huge", "-m", "512", "--no-pci",
            "--file-prefix", ctx.unique("demo"),
-           "--vdev=%s,num_vfs=2,region_dir=%s,block=0x10:64:rw,block=0x11:16:r" % (PF, regions),
+           "--vdev=%s,num_vfs=2,region_dir=%s,block=0x10:64:rw,block=0x11:16:r,vf_mac=0/%s"
+           % (PF, regions, VF0_MAC),
            "--vdev=net_vfbc_vf0,pf=%s,vf=0,region_dir=%s" % (PF, regions)]
     try:
         step("1. testpmd: PF %s with 2 VFs and blocks 0x10 (rw, 64 B) and 0x11 (r, 16 B);"
              " VF 0 in the same process; the PF's service on service lcore 1" % PF)
-        with Testpmd(eal, ["--total-num-mbufs=8192", "--nb-cores=1"], binary=testpmd) as tp:
-            print("$ dpdk-testpmd-vfbc " + " ".join(eal) + " -- -i --total-num-mbufs=8192")
+        with Testpmd(eal, ["--total-num-mbufs=8192", "--nb-cores=1", "--forward-mode=io",
+                                 "--eth-peer=0,%s" % VF0_MAC], binary=testpmd) as tp:
+            print("$ dpdk-testpmd-vfbc " + " ".join(eal) + " -- -i --total-num-mbufs=8192"
+                  " --forward-mode=io --eth-peer=0,%s" % VF0_MAC)
             print("testpmd> " + tp.cmd("show port summary all").rstrip())
 
             step("2. VF 1 attaches from a second process and uses its config blocks")
@@ -86,14 +134,24 @@ def run(build):
                 for command in ("read 0x11 16", "inval"):
                     show("VF1", command, decode(vf.cmd(command)))
 
-                step("4. testpmd forwards on the ports (no packet rings yet: nothing moves,"
-                     " nothing breaks)")
+                step("4. Packets: the PF switches by destination MAC; testpmd's io forwarding"
+                     " bounces frames PF <-> VF 0")
                 tp.cmd("start tx_first")
                 out = tp.cmd("stop")
-                print("\n".join(l for l in out.splitlines() if "Accumulated" in l or
-                                "TX-packets" in l)[:400])
+                stats_summary(tp)
 
-                step("5. testpmd quits: the PF is gone and VF 1 learns it at once")
+                step("5. The PF gives VF 1 a new MAC: block 62 rewritten, invalidated;"
+                     " VF 1 applies it by itself, and frames for its old MAC stop reaching it")
+                old_mac = vf.cmd("mac").split()[1]
+                show("VF1", "mac", "OK " + old_mac)
+                for command in ("vfbc pf 0 vf 1 block write 62 hex " + NEW_MAC.replace(":", "")
+                                + "0000", "vfbc pf 0 vf 1 invalidate 0x4000000000000000"):
+                    print("testpmd> " + tp.cmd(command).rstrip())
+                show("VF1", "mac", wait_for_mac(vf, NEW_MAC))
+                send_from_pf(tp, vf, old_mac)
+                send_from_pf(tp, vf, NEW_MAC)
+
+                step("6. testpmd quits: the PF is gone and VF 1 learns it at once")
                 rc, _ = tp.quit()
                 print("testpmd exited with status %d" % rc)
                 for command in ("read 0x10 64", "link"):
