@@ -158,6 +158,14 @@ struct vfbc_vf_mbox {
 int vfbc_vf_mbox_init(struct vfbc_vf_mbox *mb, struct vfbc_region *region, uint64_t spin_ns);
 void vfbc_vf_mbox_fini(struct vfbc_vf_mbox *mb);
 
+/**
+ * Bind the mailbox to another region (a restarted PF's), forgetting every
+ * request and the attach state of the previous one; the counters are kept.
+ * The caller guarantees that no thread uses the mailbox meanwhile.
+ * @return 0 or -ENOMEM (then the mailbox is unchanged).
+ */
+int vfbc_vf_mbox_rebind(struct vfbc_vf_mbox *mb, struct vfbc_region *region);
+
 /** Ask the PF to attach, without waiting for the answer (safe at probe time). */
 void vfbc_vf_mbox_attach_start(struct vfbc_vf_mbox *mb);
 
@@ -188,7 +196,8 @@ int vfbc_vf_mbox_post_timeout(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t blo
  * Collect a completion if it is there.
  * @param out read: destination of the payload; may be NULL for a write.
  * @return -EAGAIN while pending; else the request's result: bytes read, 0 for
- *   a write, or a negative errno from the PF.
+ *   a write, or a negative errno from the PF; -ENOTCONN for a request the
+ *   PF will never complete (gone, or posted before vfbc_vf_mbox_rebind()).
  */
 int vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len);
 

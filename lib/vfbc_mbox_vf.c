@@ -50,6 +50,26 @@ vfbc_vf_mbox_fini(struct vfbc_vf_mbox *mb)
 	pthread_mutex_destroy(&mb->write_lock);
 }
 
+int
+vfbc_vf_mbox_rebind(struct vfbc_vf_mbox *mb, struct vfbc_region *region)
+{
+	struct vfbc_vf_slot *slots = calloc(region->mbox_depth, sizeof(*slots));
+
+	if (slots == NULL)
+		return -ENOMEM;
+	free(mb->slots);
+	mb->slots = slots;
+	mb->region = region;
+	mb->mask = region->mbox_depth - 1;
+	mb->next_seq = 0;
+	mb->nonce = 0;
+	mb->slot_waiters = 0;
+	mb->proto_version = 0;
+	__atomic_store_n(&mb->attached, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&mb->gone, false, __ATOMIC_RELEASE);
+	return 0;
+}
+
 static bool
 pf_gone(const struct vfbc_vf_mbox *mb)
 {
@@ -400,6 +420,11 @@ poll_info(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len,
 	uint32_t status, n;
 	int ret;
 
+	/* Not a request of this connection: posted to a PF that went away
+	 * before the mailbox was bound to its successor.
+	 */
+	if (vs->seq != seq)
+		return -ENOTCONN;
 	if (__atomic_load_n(&d->cpl_seq, __ATOMIC_ACQUIRE) != seq)
 		return pf_gone(mb) ? -ENOTCONN : -EAGAIN;
 	status = d->cpl_status;

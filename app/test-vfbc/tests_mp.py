@@ -170,10 +170,12 @@ class Setup:
         self.region_dir = ctx.region_dir()
         self.pf_name = ctx.unique("net_vfbc_pf")
 
-    def pf(self, stallable=False, num_vfs=2):
+    def pf(self, stallable=False, num_vfs=2, extra=""):
         """A PF agent. stallable: served by an EAL service lcore only, so that
-        the agent's stall command really stops it (see vfbc_agent.c)."""
-        vdev = "%s,num_vfs=%d,region_dir=%s" % (self.pf_name, num_vfs, self.region_dir)
+        the agent's stall command really stops it (see vfbc_agent.c).
+        extra: more devargs, ",key=value..."."""
+        vdev = "%s,num_vfs=%d,region_dir=%s%s" % (self.pf_name, num_vfs, self.region_dir,
+                                                  extra)
         eal = []
         if stallable:
             vdev += ",poll=service"
@@ -329,19 +331,17 @@ def test_pf_killed_during_blocked_call(ctx):
 
 def test_pf_restart_reclaims_region(ctx):
     s = Setup(ctx)
-    with s.pf() as pf, s.vf(0) as old_vf:
+    with s.pf() as pf, s.vf(0) as vf:
         pf.expect("define 0 1 8 rw", "OK")
-        old_vf.expect("write 1 11", "OK")
+        vf.expect("write 1 11", "OK")
         pf.kill()
         with s.pf() as pf2:  # same name and region_dir: the stale region is reclaimed
             pf2.expect("define 0 1 8 rw", "OK")
             pf2.expect("set 0 1 22", "OK")
-            # The old VF stays bound to the dead PF's region, never the new one.
-            old_vf.expect("read 1 8", "ERR -ENOTCONN")
-            with s.vf(0) as vf:
-                vf.expect("read 1 8", "OK 1 22")
-                vf.expect("write 1 33", "OK")
-                pf2.expect("get 0 1", "OK 1 33")
+            # The VF port reconnects to the new PF by itself.
+            wait_answer(vf, "read 1 8", "OK 1 22")
+            vf.expect("write 1 33", "OK")
+            pf2.expect("get 0 1", "OK 1 33")
             # A second live PF of the same name and region_dir must not take over.
             rival = s.pf()
             try:
@@ -351,8 +351,68 @@ def test_pf_restart_reclaims_region(ctx):
                 rival.close()
             check(status > 0, "rival PF exit status %s" % status)
             check("belongs to a running PF" in err, "rival PF stderr:\n%s" % err[-2000:])
-            with s.vf(0) as vf:  # the live PF's region is untouched
-                vf.expect("read 1 8", "OK 1 33")
+            vf.expect("read 1 8", "OK 1 33")  # the live PF's region is untouched
+
+
+def lsc_count(vf):
+    got = vf.cmd("lsc")
+    check(got.startswith("OK "), "lsc answered %r" % got)
+    return int(got.split()[1])
+
+
+def test_pf_killed_vf_reconnects(ctx):
+    """SIGKILL the PF: the VF's calls fail fast with -ENOTCONN and its link goes
+    down; a PF restarted with the same name and region_dir, and another MAC
+    for the VF, gets the VF back by itself: link up, the new MAC, every block
+    reported invalidated, an LSC event each way."""
+    s = Setup(ctx)
+    mac1, mac2 = "02:00:00:00:0A:01", "02:00:00:00:0B:02"
+    with s.pf(extra=",vf_mac=0/" + mac1) as pf, s.vf(0) as vf, s.vf(1) as vf1:
+        pf.expect("define 0 1 8 rw", "OK")
+        pf.expect("set 0 1 11", "OK")
+        vf.expect("read 1 8", "OK 1 11")
+        vf.expect("link", "OK up")
+        vf.expect("mac", "OK " + mac1)
+        lsc0 = lsc_count(vf)
+        pf.kill()
+        took = timed(vf.expect, "read 1 8", "ERR -ENOTCONN")
+        check(took < VF_TIMEOUT_MS / 2000, "-ENOTCONN after %.2f s" % took)
+        wait_answer(vf, "link", "OK down")
+        wait_answer(vf, "lsc", "OK %d" % (lsc0 + 1))  # raised after the link changed
+        vf.expect("inval", "OK 0x0")
+        with s.pf(extra=",vf_mac=0/" + mac2) as pf2:
+            pf2.expect("define 0 1 8 rw", "OK")
+            pf2.expect("set 0 1 22", "OK")
+            wait_answer(vf, "link", "OK up")
+            vf.expect("mac", "OK " + mac2)  # the well-known blocks were read again
+            vf.expect("inval", "OK 0xffffffffffffffff")
+            wait_answer(vf, "lsc", "OK %d" % (lsc0 + 2))
+            vf.expect("read 1 8", "OK 1 22")
+            vf.expect("write 1 33", "OK")
+            pf2.expect("get 0 1", "OK 1 33")
+            wait_answer(vf1, "read 62 8", "OK 8 " + vf1_mac_hex(vf1))
+            # The link follows the new PF's port, as it did the old one's.
+            pf2.expect("port_stop", "OK")
+            wait_answer(vf, "link", "OK down")
+            pf2.expect("port_start", "OK")
+            wait_answer(vf, "link", "OK up")
+            # And the new PF is watched in turn: a clean quit is seen too.
+            pf2.quit()
+            wait_answer(vf, "link", "OK down")
+            vf.expect("read 1 8", "ERR -ENOTCONN")
+        with s.pf(extra=",vf_mac=0/" + mac1) as pf3:
+            wait_answer(vf, "link", "OK up")
+            vf.expect("mac", "OK " + mac1)
+            pf3.expect("define 0 1 8 rw", "OK")
+            vf.expect("read 1 8", "OK 0")
+        vf.quit()
+
+
+def vf1_mac_hex(vf):
+    """The MAC block of a VF as the agent prints it: its address, 2 bytes of 0."""
+    got = vf.cmd("mac")
+    check(got.startswith("OK "), "mac answered %r" % got)
+    return got.split()[1].replace(":", "").lower() + "0000"
 
 
 def test_vf_without_pf(ctx):
@@ -386,6 +446,61 @@ def test_vf_killed_pf_unaffected(ctx):
                 new_vf0.expect("write 2 c0", "OK")
                 pf.expect("get 0 2", "OK 1 c0")
             vf1.expect("read 2 8", "OK 1 b1")
+
+
+def test_vf_killed_while_request_pending(ctx):
+    """SIGKILL a VF whose request sits unserved in its mailbox: the PF serves
+    it later for nobody, the other VF never notices, and a new process for
+    the same VF attaches and works."""
+    s = Setup(ctx)
+    with s.pf(stallable=True) as pf:
+        for vf in (0, 1):
+            pf.expect("define %d 2 8 rw" % vf, "OK")
+            pf.expect("set %d 2 0%d" % (vf, vf), "OK")
+        with s.vf(0, timeout_ms=20000) as vf0, s.vf(1) as vf1:
+            vf0.expect("read 2 8", "OK 1 00")
+            vf1.expect("read 2 8", "OK 1 01")
+            pf.expect("stall", "OK")
+            vf0.send("write 2 a0")
+            vf0.expect_silence(0.2)  # blocked: the request is posted, not served
+            vf0.kill()
+            pf.expect("unstall", "OK")
+            vf1.expect("write 2 b1", "OK")
+            vf1.expect("read 2 8", "OK 1 b1")
+            pf.expect("get 1 2", "OK 1 b1")
+            # The dead VF's write was posted: the PF performed it.
+            pf.expect("get 0 2", "OK 1 a0")
+            with s.vf(0) as new_vf0:
+                new_vf0.expect("read 2 8", "OK 1 a0")
+                new_vf0.expect("write 2 c0", "OK")
+                pf.expect("get 0 2", "OK 1 c0")
+            vf1.expect("read 2 8", "OK 1 b1")
+        pf.quit()
+
+
+def test_vf_killed_while_request_served(ctx):
+    """SIGKILL a VF while the PF application still decides its request: the
+    PF completes it into the dead VF's region, serves the other VF, and a new
+    process for the same VF attaches and works."""
+    s = Setup(ctx)
+    with s.pf() as pf:
+        for vf in (0, 1):
+            pf.expect("define %d 2 8 rw" % vf, "OK")
+        with s.vf(0, timeout_ms=20000) as vf0, s.vf(1) as vf1:
+            vf0.expect("write 2 a0", "OK")
+            pf.expect("hold 2", "OK")
+            vf0.send("write 2 a1")
+            wait_answer(pf, "held", "OK 1")  # the callback decides vf0's write
+            vf0.kill()
+            pf.expect("release", "OK")
+            vf1.expect("write 2 b1", "OK")
+            vf1.expect("read 2 8", "OK 1 b1")
+            pf.expect("get 0 2", "OK 1 a1")  # approved, so performed
+            with s.vf(0) as new_vf0:
+                new_vf0.expect("read 2 8", "OK 1 a1")
+                new_vf0.expect("write 2 c0", "OK")
+                pf.expect("get 0 2", "OK 1 c0")
+        pf.quit()
 
 
 def test_second_process_for_same_vf_refused(ctx):

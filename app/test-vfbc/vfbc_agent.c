@@ -26,11 +26,15 @@
  *         deny <id>   allow <id>                 VF writes to <id> get -EACCES
  *         events                                 -> OK <VF_MBOX events so far>
  *         stall   unstall                        stop / resume the PF mailbox service
+ *         hold <id>                              VF_MBOX callbacks for <id> wait for release
+ *         held                                   -> OK <callbacks waiting in hold now>
+ *         release                                let them (and later ones) go on
  *         port_stop   port_start                 stop / start the PF port (VF uplink)
  *   VF:   read <id> <len>                        -> OK <n> <hex>
  *         write <id> <hex>
  *         inval                                  -> OK <mask, 0x hex>
  *         link                                   -> OK up|down
+ *         lsc                                    -> OK <link status change events so far>
  *
  * Numbers take C syntax (0x... hex). Payloads are plain hex strings.
  */
@@ -39,6 +43,7 @@
 #define _GNU_SOURCE /* strerrorname_np */
 #endif
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -86,6 +91,13 @@ struct agent {
 	uint32_t denied[AGENT_MAX_DENIED];
 	unsigned int nb_denied;
 	uint64_t events;
+	/* hold: callbacks for hold_id wait on hold_cond while holding. */
+	pthread_mutex_t hold_lock;
+	pthread_cond_t hold_cond;
+	bool holding;
+	uint32_t hold_id;
+	unsigned int held;
+	uint64_t lsc;             /* VF: RTE_ETH_EVENT_INTR_LSC events */
 };
 
 /* Scratch buffers: one command at a time, too large for the stack. */
@@ -213,6 +225,29 @@ is_denied(struct agent *ag, uint32_t id)
 	return false;
 }
 
+/* A callback the test holds: it stays in the PF application until released. */
+static void
+hold_here(struct agent *ag, uint32_t id)
+{
+	pthread_mutex_lock(&ag->hold_lock);
+	if (ag->holding && ag->hold_id == id) {
+		ag->held++;
+		while (ag->holding)
+			pthread_cond_wait(&ag->hold_cond, &ag->hold_lock);
+		ag->held--;
+	}
+	pthread_mutex_unlock(&ag->hold_lock);
+}
+
+static void
+hold_release(struct agent *ag)
+{
+	pthread_mutex_lock(&ag->hold_lock);
+	ag->holding = false;
+	pthread_cond_broadcast(&ag->hold_cond);
+	pthread_mutex_unlock(&ag->hold_lock);
+}
+
 /* RTE_ETH_EVENT_VF_MBOX: runs on the PF's service lcore or control thread. */
 static int
 vf_mbox_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *param)
@@ -225,6 +260,7 @@ vf_mbox_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *p
 	if (p->op == RTE_PMD_VFBC_MB_OP_WRITE && is_denied(ag, p->block_id))
 		p->retval = RTE_PMD_VFBC_MB_EVENT_DENY;
 	rte_spinlock_unlock(&ag->lock);
+	hold_here(ag, p->block_id);
 	return 0;
 }
 
@@ -330,6 +366,36 @@ cmd_allow(struct agent *ag, char **argv, char *out)
 		}
 	}
 	rte_spinlock_unlock(&ag->lock);
+	return 0;
+}
+
+static int
+cmd_hold(struct agent *ag, char **argv, char *out)
+{
+	uint32_t id;
+
+	if (!parse_u32(argv[0], &id))
+		return -EINVAL;
+	pthread_mutex_lock(&ag->hold_lock);
+	ag->hold_id = id;
+	ag->holding = true;
+	pthread_mutex_unlock(&ag->hold_lock);
+	return 0;
+}
+
+static int
+cmd_held(struct agent *ag, char **argv, char *out)
+{
+	pthread_mutex_lock(&ag->hold_lock);
+	sprintf(out, "%u", ag->held);
+	pthread_mutex_unlock(&ag->hold_lock);
+	return 0;
+}
+
+static int
+cmd_release(struct agent *ag, char **argv, char *out)
+{
+	hold_release(ag);
 	return 0;
 }
 
@@ -627,6 +693,15 @@ cmd_xstat(struct agent *ag, char **argv, char *out)
 }
 
 static int
+cmd_lsc(struct agent *ag, char **argv, char *out)
+{
+	rte_spinlock_lock(&ag->lock);
+	sprintf(out, "%" PRIu64, ag->lsc);
+	rte_spinlock_unlock(&ag->lock);
+	return 0;
+}
+
+static int
 cmd_quit(struct agent *ag, char **argv, char *out)
 {
 	ag->quit = true;
@@ -658,10 +733,14 @@ static const struct command commands[] = {
 	{ "unstall", AGENT_PF, 0, cmd_unstall },
 	{ "port_stop", AGENT_PF, 0, cmd_port_stop },
 	{ "port_start", AGENT_PF, 0, cmd_port_start },
+	{ "hold", AGENT_PF, 1, cmd_hold },
+	{ "held", AGENT_PF, 0, cmd_held },
+	{ "release", AGENT_PF, 0, cmd_release },
 	{ "read", AGENT_VF, 2, cmd_read },
 	{ "write", AGENT_VF, 2, cmd_write },
 	{ "inval", AGENT_VF, 0, cmd_inval },
 	{ "link", AGENT_VF, 0, cmd_link },
+	{ "lsc", AGENT_VF, 0, cmd_lsc },
 };
 
 /* Run one command line; @return its result, its extra answer text in @p out. */
@@ -770,6 +849,18 @@ start_port(struct agent *ag)
 	return ret;
 }
 
+/* RTE_ETH_EVENT_INTR_LSC of the VF port: raised by its control threads. */
+static int
+lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *param)
+{
+	struct agent *ag = arg;
+
+	rte_spinlock_lock(&ag->lock);
+	ag->lsc++;
+	rte_spinlock_unlock(&ag->lock);
+	return 0;
+}
+
 static int
 setup(struct agent *ag)
 {
@@ -780,6 +871,9 @@ setup(struct agent *ag)
 	if (ag->mode == AGENT_PF)
 		ret = rte_eth_dev_callback_register(ag->port, RTE_ETH_EVENT_VF_MBOX,
 				vf_mbox_event, ag);
+	else
+		ret = rte_eth_dev_callback_register(ag->port, RTE_ETH_EVENT_INTR_LSC,
+				lsc_event, ag);
 	return ret < 0 ? ret : start_port(ag);
 }
 
@@ -788,9 +882,12 @@ teardown(struct agent *ag)
 {
 	uint16_t pid;
 
+	hold_release(ag); /* a held callback would keep the port from closing */
 	if (ag->mode == AGENT_PF)
 		rte_eth_dev_callback_unregister(ag->port, RTE_ETH_EVENT_VF_MBOX, vf_mbox_event,
 				ag);
+	else
+		rte_eth_dev_callback_unregister(ag->port, RTE_ETH_EVENT_INTR_LSC, lsc_event, ag);
 	if (ag->started)
 		rte_eth_dev_stop(ag->port);
 	RTE_ETH_FOREACH_DEV(pid)
@@ -833,6 +930,8 @@ main(int argc, char **argv)
 	int n, ret;
 
 	rte_spinlock_init(&ag.lock);
+	pthread_mutex_init(&ag.hold_lock, NULL);
+	pthread_cond_init(&ag.hold_cond, NULL);
 	n = rte_eal_init(argc, argv);
 	if (n < 0) {
 		fprintf(stderr, "vfbc-agent: EAL init failed: %s\n", rte_strerror(rte_errno));

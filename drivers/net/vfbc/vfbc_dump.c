@@ -125,6 +125,7 @@ vfbc_vf_priv_dump(struct rte_eth_dev *dev, FILE *f)
 	const struct vfbc_vf_mbox *mb = &vf->mbox;
 	uint32_t state = VFBC_PF_STATE_GONE;
 
+	rte_rwlock_read_lock(&vf->conn_lock);
 	if (vf->region.hdr != NULL)
 		state = __atomic_load_n(&vf->region.hdr->pf.pf_state, __ATOMIC_ACQUIRE);
 	fprintf(f, "%s: vfbc VF, port %u\n", dev->data->name, dev->data->port_id);
@@ -138,5 +139,7 @@ vfbc_vf_priv_dump(struct rte_eth_dev *dev, FILE *f)
 	fprintf(f, "  next_seq: %u\n", LOAD(mb->next_seq));
 	fprintf(f, "  pf_state: %s\n", vfbc_pf_state_name(state));
 	fprintf(f, "  gone: %s\n", LOAD(mb->gone) ? "yes" : "no");
+	fprintf(f, "  reconnects: %" PRIu64 "\n", LOAD(vf->reconnects));
+	rte_rwlock_read_unlock(&vf->conn_lock);
 	return 0;
 }

@@ -2,7 +2,8 @@
  * Copyright(c) 2026 The vfbc authors
  *
  * net_vfbc_vf: a Virtual Function. It maps only its own region, reads and
- * writes its config blocks through the mailbox, and watches its PF's liveness.
+ * writes its config blocks through the mailbox, and watches its PF's liveness
+ * (vfbc_vf_monitor.c).
  */
 
 #include <bus_vdev_driver.h>
@@ -86,63 +87,15 @@ vfbc_vf_from_port(uint16_t port_id)
 	return vfbc_ethdev_private_of(port_id, &vfbc_vf_ops);
 }
 
-/* Blocks until the PF's liveness lock goes away: PF closed, crashed or killed. */
-static void *
-vfbc_vf_monitor_run(void *arg)
-{
-	struct vfbc_vf *vf = arg;
-	struct rte_eth_dev *dev = vf->dev;
-	int ret = vfbc_region_wait_pf_exit(&vf->region);
-
-	if (ret < 0) {
-		VFBC_LOG(ERR, "%s: cannot watch PF %s: %s", dev->data->name, vf->params.pf,
-				rte_strerror(-ret));
-		return NULL;
-	}
-	vfbc_vf_mbox_mark_gone(&vf->mbox);
-	VFBC_LOG(WARNING, "%s: PF %s is gone: requests fail with -ENOTCONN", dev->data->name,
-			vf->params.pf);
-	vfbc_vf_follow_link(vf);
-	return NULL;
-}
-
-static int
-monitor_start(struct vfbc_vf *vf)
-{
-	char tname[RTE_MAX_THREAD_NAME_LEN];
-	int ret;
-
-	snprintf(tname, sizeof(tname), "vfbc-mon-%s", vf->dev->data->name + strlen("net_vfbc_"));
-	ret = rte_ctrl_thread_create(&vf->monitor, tname, NULL,
-			vfbc_vf_monitor_run, vf);
-	if (ret != 0) {
-		VFBC_LOG(ERR, "%s: cannot create PF monitor thread: %s", vf->dev->data->name,
-				rte_strerror(ret));
-		return -ret;
-	}
-	vf->monitor_running = true;
-	return 0;
-}
-
-static void
-monitor_stop(struct vfbc_vf *vf)
-{
-	if (!vf->monitor_running)
-		return;
-	/* It sleeps in fcntl(F_OFD_SETLKW), a cancellation point. */
-	pthread_cancel(vf->monitor);
-	pthread_join(vf->monitor, NULL);
-	vf->monitor_running = false;
-}
-
 static void
 vfbc_vf_release(struct vfbc_vf *vf)
 {
 	if (vf->closed)
 		return;
 	vf->closed = true;
+	/* The monitor first: it restarts the notice thread when it reconnects. */
+	vfbc_vf_monitor_stop(vf);
 	vfbc_vf_watch_stop(vf);
-	monitor_stop(vf);
 	if (vf->mbox.slots != NULL)
 		vfbc_vf_mbox_fini(&vf->mbox);
 	vfbc_region_close(&vf->region);
@@ -212,7 +165,7 @@ vf_setup(struct vfbc_vf *vf)
 	 * after every vdev is probed, so no answer can come during probe.
 	 */
 	vfbc_vf_mbox_attach_start(&vf->mbox);
-	ret = monitor_start(vf);
+	ret = vfbc_vf_monitor_start(vf);
 	if (ret == 0)
 		ret = vfbc_vf_watch_start(vf);
 	return ret;
@@ -248,6 +201,7 @@ vfbc_vf_probe(struct rte_vdev_device *vdev)
 	vf->region = region;
 	vf->timeout_ns = (uint64_t)params.timeout_ms * 1000000;
 	rte_spinlock_init(&vf->inval_lock);
+	rte_rwlock_init(&vf->conn_lock);
 	pthread_mutex_init(&vf->config_lock, NULL);
 	dev->dev_ops = &vfbc_vf_ops;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;

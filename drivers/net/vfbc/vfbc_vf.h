@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include <rte_rwlock.h>
 #include <rte_spinlock.h>
 
 #include "rte_pmd_vfbc.h"
@@ -31,8 +32,14 @@ struct vfbc_vf {
 	struct rte_eth_dev *dev;
 	struct vfbc_vf_params params;
 	uint64_t timeout_ns;
+	/**
+	 * Held for reading by every user of region and mbox, for writing by
+	 * the monitor while it binds them to a restarted PF.
+	 */
+	rte_rwlock_t conn_lock;
 	struct vfbc_region region;
 	struct vfbc_vf_mbox mbox;
+	uint64_t reconnects;                 /**< PF restarts the port followed */
 	/** mbox.stats at the last xstats reset, which reads subtract. */
 	struct vfbc_vf_mbox_stats xstats_base;
 	pthread_t monitor;
@@ -69,9 +76,19 @@ void vfbc_vf_watch_stop(struct vfbc_vf *vf);
 /** Fetch and clear the invalidated blocks, for the application. */
 uint64_t vfbc_vf_fetch_invalidated(struct vfbc_vf *vf);
 /** Whether a started port's link should be up: PF serving, uplink and VPort up. */
-bool vfbc_vf_link_should_be_up(const struct vfbc_vf *vf);
+bool vfbc_vf_link_should_be_up(struct vfbc_vf *vf);
 /** Set the link as it should be; raise RTE_ETH_EVENT_INTR_LSC if it changed. */
 void vfbc_vf_follow_link(struct vfbc_vf *vf);
+
+/**
+ * Start/stop the thread that watches the PF's liveness, fails requests when it
+ * goes and reconnects the port to its successor (vfbc_vf_monitor.c).
+ */
+int vfbc_vf_monitor_start(struct vfbc_vf *vf);
+void vfbc_vf_monitor_stop(struct vfbc_vf *vf);
+
+/** A mailbox call on behalf of the port, bound to the current PF. */
+int vfbc_vf_call(struct vfbc_vf *vf, uint16_t op, uint32_t block_id, void *buf, uint32_t len);
 
 /** Parse VF devargs into @p p (defaults first). @return 0 or -EINVAL. */
 int vfbc_vf_parse_devargs(const char *name, const char *args, struct vfbc_vf_params *p);

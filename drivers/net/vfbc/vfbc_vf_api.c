@@ -7,6 +7,21 @@
 #include "rte_pmd_vfbc.h"
 #include "vfbc_vf.h"
 
+/*
+ * The read lock costs one atomic operation on a line only the port's users
+ * share; it lets the monitor swap the region once every call has left it.
+ */
+int
+vfbc_vf_call(struct vfbc_vf *vf, uint16_t op, uint32_t block_id, void *buf, uint32_t len)
+{
+	int ret;
+
+	rte_rwlock_read_lock(&vf->conn_lock);
+	ret = vfbc_vf_mbox_call(&vf->mbox, op, block_id, buf, len, vf->timeout_ns);
+	rte_rwlock_read_unlock(&vf->conn_lock);
+	return ret;
+}
+
 int
 rte_pmd_vfbc_vf_read_block(uint16_t port_id, uint32_t block_id, void *buf, uint32_t len)
 {
@@ -16,7 +31,7 @@ rte_pmd_vfbc_vf_read_block(uint16_t port_id, uint32_t block_id, void *buf, uint3
 		return -ENOTSUP;
 	if (buf == NULL || len == 0)
 		return -EINVAL;
-	return vfbc_vf_mbox_call(&vf->mbox, VFBC_OP_READ, block_id, buf, len, vf->timeout_ns);
+	return vfbc_vf_call(vf, VFBC_OP_READ, block_id, buf, len);
 }
 
 int
@@ -30,8 +45,7 @@ rte_pmd_vfbc_vf_write_block(uint16_t port_id, uint32_t block_id, const void *buf
 	if (buf == NULL || len == 0)
 		return -EINVAL;
 	/* The mailbox copies the payload into the slot and never writes it back. */
-	return vfbc_vf_mbox_call(&vf->mbox, VFBC_OP_WRITE, block_id, (void *)(uintptr_t)buf, len,
-			vf->timeout_ns);
+	return vfbc_vf_call(vf, VFBC_OP_WRITE, block_id, (void *)(uintptr_t)buf, len);
 }
 
 int
@@ -52,13 +66,17 @@ post(uint16_t port_id, uint16_t op, uint32_t block_id, const void *buf, uint32_t
 		uint32_t *token)
 {
 	struct vfbc_vf *vf = vfbc_vf_from_port(port_id);
+	int ret;
 
 	if (vf == NULL)
 		return -ENOTSUP;
 	if (token == NULL || len == 0 || (op == VFBC_OP_WRITE && buf == NULL))
 		return -EINVAL;
-	return vfbc_vf_mbox_post_timeout(&vf->mbox, op, block_id, buf, len, vf->timeout_ns,
+	rte_rwlock_read_lock(&vf->conn_lock);
+	ret = vfbc_vf_mbox_post_timeout(&vf->mbox, op, block_id, buf, len, vf->timeout_ns,
 			token);
+	rte_rwlock_read_unlock(&vf->conn_lock);
+	return ret;
 }
 
 int
@@ -78,8 +96,12 @@ int
 rte_pmd_vfbc_vf_poll(uint16_t port_id, uint32_t token, void *buf, uint32_t len)
 {
 	struct vfbc_vf *vf = vfbc_vf_from_port(port_id);
+	int ret;
 
 	if (vf == NULL)
 		return -ENOTSUP;
-	return vfbc_vf_mbox_poll(&vf->mbox, token, buf, len);
+	rte_rwlock_read_lock(&vf->conn_lock);
+	ret = vfbc_vf_mbox_poll(&vf->mbox, token, buf, len);
+	rte_rwlock_read_unlock(&vf->conn_lock);
+	return ret;
 }

@@ -14,14 +14,13 @@
 static int
 read_block(struct vfbc_vf *vf, uint32_t id, void *buf, uint32_t len)
 {
-	return vfbc_vf_mbox_call(&vf->mbox, VFBC_OP_READ, id, buf, len, vf->timeout_ns);
+	return vfbc_vf_call(vf, VFBC_OP_READ, id, buf, len);
 }
 
 static int
 write_block(struct vfbc_vf *vf, uint32_t id, const void *buf, uint32_t len)
 {
-	return vfbc_vf_mbox_call(&vf->mbox, VFBC_OP_WRITE, id, (void *)(uintptr_t)buf, len,
-			vf->timeout_ns);
+	return vfbc_vf_call(vf, VFBC_OP_WRITE, id, (void *)(uintptr_t)buf, len);
 }
 
 /* Both blocks are read and checked before either is applied. */

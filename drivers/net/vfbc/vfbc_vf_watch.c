@@ -25,10 +25,12 @@ vfbc_vf_fetch_invalidated(struct vfbc_vf *vf)
 {
 	uint64_t mask;
 
+	rte_rwlock_read_lock(&vf->conn_lock);
 	rte_spinlock_lock(&vf->inval_lock);
 	mask = vf->inval_pending | vfbc_vf_mbox_fetch_invalidated(&vf->mbox);
 	vf->inval_pending = 0;
 	rte_spinlock_unlock(&vf->inval_lock);
+	rte_rwlock_read_unlock(&vf->conn_lock);
 	return mask;
 }
 
@@ -46,12 +48,17 @@ take_invalidated(struct vfbc_vf *vf)
 }
 
 bool
-vfbc_vf_link_should_be_up(const struct vfbc_vf *vf)
+vfbc_vf_link_should_be_up(struct vfbc_vf *vf)
 {
-	return !__atomic_load_n(&vf->mbox.gone, __ATOMIC_ACQUIRE) &&
+	bool up;
+
+	rte_rwlock_read_lock(&vf->conn_lock);
+	up = !__atomic_load_n(&vf->mbox.gone, __ATOMIC_ACQUIRE) &&
 		__atomic_load_n(&vf->region.hdr->pf.pf_state, __ATOMIC_ACQUIRE) ==
 			VFBC_PF_STATE_READY &&
 		vfbc_vf_mbox_uplink_up(&vf->mbox) && vfbc_vf_vport_link_up(vf);
+	rte_rwlock_read_unlock(&vf->conn_lock);
+	return up;
 }
 
 void

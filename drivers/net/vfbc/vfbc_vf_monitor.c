@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vfbc authors
+ *
+ * The VF port's PF monitor: a control thread per VF port that blocks on the
+ * PF's liveness lock. When the PF goes away (closed, crashed, killed) it fails
+ * the port's requests with -ENOTCONN and takes the link down; then it waits
+ * for a PF of the same name to publish a region for this VF in region_dir,
+ * binds the port to it, re-reads the well-known blocks and follows the new
+ * PF's link, and watches that PF in turn.
+ *
+ * The thread can be cancelled only while it waits (for the PF to go, for a
+ * new one to come): everything else it does holds locks.
+ */
+
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <rte_lcore.h>
+
+#include "vfbc_vf.h"
+
+/* A new region is looked for on every change in region_dir, and at least
+ * this often, should the directory not report changes (or not exist yet).
+ */
+#define VFBC_VF_RECONNECT_POLL_MS 1000
+
+/* Every block may have changed under a restarted PF. */
+#define VFBC_VF_ALL_BLOCKS UINT64_MAX
+
+static void
+close_fd(void *arg)
+{
+	int fd = *(int *)arg;
+
+	if (fd >= 0)
+		close(fd);
+}
+
+static int
+region_path_of(const struct vfbc_vf *vf, char *path, size_t len)
+{
+	return vfbc_region_path(path, len, vf->params.region_dir, vf->params.pf,
+			(uint16_t)vf->params.vf);
+}
+
+/*
+ * Wait until a live PF publishes our region again, and map it into @p r.
+ * Cancellation point. @return 0, or a negative errno that ends the wait.
+ */
+static int
+wait_new_region(struct vfbc_vf *vf, struct vfbc_region *r)
+{
+	char path[PATH_MAX];
+	struct pollfd pfd = { .events = POLLIN };
+	char ev[4096];
+	int ret;
+
+	ret = region_path_of(vf, path, sizeof(path));
+	if (ret < 0)
+		return ret;
+	pfd.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (pfd.fd >= 0 && inotify_add_watch(pfd.fd, vf->params.region_dir,
+			IN_CREATE | IN_MOVED_TO | IN_ATTRIB) < 0) {
+		close(pfd.fd);
+		pfd.fd = -1;
+	}
+	pthread_cleanup_push(close_fd, &pfd.fd);
+	for (;;) {
+		/* Drain first, then look: a link made after the look wakes the poll. */
+		if (pfd.fd >= 0)
+			while (read(pfd.fd, ev, sizeof(ev)) > 0)
+				;
+		ret = vfbc_region_open(r, path, (uint16_t)vf->params.vf);
+		/* -ENOENT: no PF yet; -ENOTCONN: the dead PF's link; -EBUSY: another
+		 * process took this VF; -EPROTO/-EINVAL: a PF of another build or
+		 * layout, or half made. All may change: keep looking.
+		 */
+		if (ret == 0 || ret == -ENOMEM)
+			break;
+		if (pfd.fd >= 0)
+			poll(&pfd, 1, VFBC_VF_RECONNECT_POLL_MS);
+		else
+			poll(NULL, 0, VFBC_VF_RECONNECT_POLL_MS);
+	}
+	pthread_cleanup_pop(1);
+	return ret;
+}
+
+/*
+ * Swap the port's region for @p r, with no thread using the old one: the
+ * notice thread is stopped, and calls hold conn_lock for reading.
+ */
+static int
+rebind(struct vfbc_vf *vf, struct vfbc_region *r)
+{
+	struct vfbc_region old;
+	int ret;
+
+	rte_rwlock_write_lock(&vf->conn_lock);
+	old = vf->region;
+	vf->region = *r;
+	ret = vfbc_vf_mbox_rebind(&vf->mbox, &vf->region);
+	if (ret < 0) {
+		*r = vf->region;
+		vf->region = old;
+	} else {
+		vfbc_region_close(&old);
+		vfbc_vf_mbox_attach_start(&vf->mbox);
+		__atomic_fetch_add(&vf->reconnects, 1, __ATOMIC_RELAXED);
+	}
+	rte_rwlock_write_unlock(&vf->conn_lock);
+	if (ret < 0)
+		vfbc_region_close(r);
+	return ret;
+}
+
+static void
+watch_restart(struct vfbc_vf *vf)
+{
+	if (vfbc_vf_watch_start(vf) < 0)
+		VFBC_LOG(ERR, "%s: blocks invalidated by PF %s will not raise events",
+				vf->dev->data->name, vf->params.pf);
+}
+
+/*
+ * The port takes the new PF's well-known blocks before its link may come up,
+ * so the notice thread starts only then; the uplink it would have followed
+ * meanwhile is followed here. The application learns of the restart as of a
+ * change of every block.
+ */
+static void
+report_restart(struct vfbc_vf *vf)
+{
+	uint64_t mask = VFBC_VF_ALL_BLOCKS;
+
+	vfbc_vf_config_refresh(vf);
+	rte_spinlock_lock(&vf->inval_lock);
+	vf->inval_pending = mask;
+	rte_spinlock_unlock(&vf->inval_lock);
+	watch_restart(vf);
+	rte_eth_dev_callback_process(vf->dev, RTE_ETH_EVENT_VF_MBOX, &mask);
+	vfbc_vf_follow_link(vf);
+}
+
+static void
+pf_gone(struct vfbc_vf *vf)
+{
+	vfbc_vf_mbox_mark_gone(&vf->mbox);
+	VFBC_LOG(WARNING, "%s: PF %s is gone: requests fail with -ENOTCONN until it is back",
+			vf->dev->data->name, vf->params.pf);
+	vfbc_vf_follow_link(vf);
+}
+
+static int
+reconnect(struct vfbc_vf *vf)
+{
+	struct vfbc_region r;
+	int ret;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+	ret = wait_new_region(vf, &r);
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	if (ret == 0) {
+		vfbc_vf_watch_stop(vf);
+		ret = rebind(vf, &r);
+		if (ret < 0)
+			watch_restart(vf);
+	}
+	if (ret < 0) {
+		VFBC_LOG(ERR, "%s: cannot reconnect to PF %s: %s", vf->dev->data->name,
+				vf->params.pf, rte_strerror(-ret));
+		return ret;
+	}
+	VFBC_LOG(NOTICE, "%s: PF %s is back (region %s): reconnected", vf->dev->data->name,
+			vf->params.pf, vf->region.path);
+	report_restart(vf);
+	return 0;
+}
+
+static void *
+vfbc_vf_monitor_run(void *arg)
+{
+	struct vfbc_vf *vf = arg;
+	int ret;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	do {
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		ret = vfbc_region_wait_pf_exit(&vf->region);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		if (ret < 0) {
+			VFBC_LOG(ERR, "%s: cannot watch PF %s: %s", vf->dev->data->name,
+					vf->params.pf, rte_strerror(-ret));
+			break;
+		}
+		pf_gone(vf);
+	} while (reconnect(vf) == 0);
+	return NULL;
+}
+
+int
+vfbc_vf_monitor_start(struct vfbc_vf *vf)
+{
+	char tname[RTE_MAX_THREAD_NAME_LEN];
+	int ret;
+
+	snprintf(tname, sizeof(tname), "vfbc-mon-%s", vf->dev->data->name + strlen("net_vfbc_"));
+	ret = rte_ctrl_thread_create(&vf->monitor, tname, NULL, vfbc_vf_monitor_run, vf);
+	if (ret != 0) {
+		VFBC_LOG(ERR, "%s: cannot create PF monitor thread: %s", vf->dev->data->name,
+				rte_strerror(ret));
+		return -ret;
+	}
+	vf->monitor_running = true;
+	return 0;
+}
+
+void
+vfbc_vf_monitor_stop(struct vfbc_vf *vf)
+{
+	if (!vf->monitor_running)
+		return;
+	/* It is cancellable only where it waits: in fcntl(F_OFD_SETLKW) or poll(). */
+	pthread_cancel(vf->monitor);
+	pthread_join(vf->monitor, NULL);
+	vf->monitor_running = false;
+}
