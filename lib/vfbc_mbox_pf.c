@@ -72,7 +72,10 @@ vfbc_pf_mbox_init(struct vfbc_pf_mbox *mb, struct vfbc_region *region, struct vf
 	mb->store = store;
 	mb->vf = vf;
 	mb->mask = region->mbox_depth - 1;
-	mb->next_seq = 1;
+	/* Sequence numbers differ between PF instances, so a VF's request
+	 * to a PF that went away is never mistaken for one to its successor.
+	 */
+	mb->next_seq = (uint32_t)(region->generation >> 32);
 	return 0;
 }
 

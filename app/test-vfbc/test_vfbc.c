@@ -1675,28 +1675,48 @@ test_vf_restart(void)
 			vf_restart_body);
 }
 
-/* A PF restarts under the same name: old VF ports stay disconnected. */
+/* Ask until the VF port reads @p len bytes of @p block: it reconnects by itself. */
+static int
+read_when_reconnected(uint16_t port, uint32_t block, uint8_t *buf, uint32_t len)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+	int ret;
+
+	while ((ret = rte_pmd_vfbc_vf_read_block(port, block, buf, len)) == -ENOTCONN &&
+			now_ms() < deadline)
+		sched_yield();
+	return ret;
+}
+
+/* A PF restarts under the same name: the VF port follows it by itself. */
 static int
 pf_restart_body(struct scn *s)
 {
-	uint16_t old = s->vf_port[0];
+	uint16_t vf = s->vf_port[0];
+	char args[ARGS_LEN];
 	uint8_t w[16], r[16];
+	uint32_t token;
+	uint64_t mask;
 
 	pattern_fill(w, sizeof(w), 0x910);
-	VT_EQ(rte_pmd_vfbc_vf_write_block(old, 0x91, w, sizeof(w)), 0);
+	VT_EQ(rte_pmd_vfbc_vf_write_block(vf, 0x91, w, sizeof(w)), 0);
+	VT_EQ(rte_pmd_vfbc_vf_post_read(vf, 0x91, sizeof(r), &token), 0);
 	VT_EQ(scn_pf_close(s), 0);
+	VT_EQ(rte_pmd_vfbc_vf_read_block(vf, 0x91, r, sizeof(r)), -ENOTCONN);
 	if (scn_pf_open(s, "num_vfs=1,block=0x91:16:rw") != 0)
 		return -1;
-	VT_EQ(rte_pmd_vfbc_vf_read_block(old, 0x91, r, sizeof(r)), -ENOTCONN);
-	VT_EQ(rte_pmd_vfbc_vf_write_block(old, 0x91, w, sizeof(w)), -ENOTCONN);
-	/* A new port of the same VF talks to the new PF, whose blocks are new. */
-	if (scn_vf_open(s, 0, LONG_MS) != 0)
-		return -1;
-	VT_EQ(rte_pmd_vfbc_vf_read_block(s->vf_port[1], 0x91, r, sizeof(r)), 0);
-	VT_EQ(rte_pmd_vfbc_vf_write_block(s->vf_port[1], 0x91, w, sizeof(w)), 0);
+	/* The new PF's blocks are new. */
+	VT_EQ(read_when_reconnected(vf, 0x91, r, sizeof(r)), 0);
+	VT_EQ(rte_pmd_vfbc_vf_get_invalidated(vf, &mask), 0);
+	VT_EQ(mask, UINT64_MAX);
+	/* A request posted to the old PF never completes, whatever is posted now. */
+	VT_EQ(rte_pmd_vfbc_vf_poll(vf, token, r, sizeof(r)), -ENOTCONN);
+	VT_EQ(rte_pmd_vfbc_vf_write_block(vf, 0x91, w, sizeof(w)), 0);
 	VT_EQ(rte_pmd_vfbc_pf_get_block(s->pf_port, 0, 0x91, r, sizeof(r)), sizeof(r));
 	VT_CHECK(memcmp(r, w, sizeof(r)) == 0, "wrong data");
-	return 0;
+	/* The port holds the VF: a second port of it is refused. */
+	snprintf(args, sizeof(args), "pf=%s,vf=0,region_dir=%s", s->pf_name, s->dir);
+	return vdev_refused("net_vfbc_vf_prs_rival", args);
 }
 
 static int

@@ -55,13 +55,12 @@ vfbc_vf_dev_stop(struct rte_eth_dev *dev)
 	return vfbc_ethdev_set_link(dev, false);
 }
 
+/* Whoever sees a change first reports it: every change raises one LSC event. */
 static int
 vfbc_vf_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 {
-	if (dev->data->dev_started)
-		return vfbc_ethdev_set_link(dev,
-				vfbc_vf_link_should_be_up(dev->data->dev_private));
-	return vfbc_ethdev_set_link(dev, false);
+	vfbc_vf_follow_link(dev->data->dev_private);
+	return 0;
 }
 
 static const struct eth_dev_ops vfbc_vf_ops = {

@@ -107,6 +107,14 @@ rebind(struct vfbc_vf *vf, struct vfbc_region *r)
 	} else {
 		vfbc_region_close(&old);
 		vfbc_vf_mbox_attach_start(&vf->mbox);
+		/* No link until the new PF's well-known blocks are in. */
+		__atomic_store_n(&vf->refreshing, true, __ATOMIC_RELEASE);
+		/* Every block may have changed: the first call to the new PF
+		 * can already see it.
+		 */
+		rte_spinlock_lock(&vf->inval_lock);
+		vf->inval_pending = VFBC_VF_ALL_BLOCKS;
+		rte_spinlock_unlock(&vf->inval_lock);
 		__atomic_fetch_add(&vf->reconnects, 1, __ATOMIC_RELAXED);
 	}
 	rte_rwlock_write_unlock(&vf->conn_lock);
@@ -127,7 +135,8 @@ watch_restart(struct vfbc_vf *vf)
  * The port takes the new PF's well-known blocks before its link may come up,
  * so the notice thread starts only then; the uplink it would have followed
  * meanwhile is followed here. The application learns of the restart as of a
- * change of every block.
+ * change of every block: in the invalidated mask since the rebind, and now
+ * in an RTE_ETH_EVENT_VF_MBOX event.
  */
 static void
 report_restart(struct vfbc_vf *vf)
@@ -135,9 +144,7 @@ report_restart(struct vfbc_vf *vf)
 	uint64_t mask = VFBC_VF_ALL_BLOCKS;
 
 	vfbc_vf_config_refresh(vf);
-	rte_spinlock_lock(&vf->inval_lock);
-	vf->inval_pending = mask;
-	rte_spinlock_unlock(&vf->inval_lock);
+	__atomic_store_n(&vf->refreshing, false, __ATOMIC_RELEASE);
 	watch_restart(vf);
 	rte_eth_dev_callback_process(vf->dev, RTE_ETH_EVENT_VF_MBOX, &mask);
 	vfbc_vf_follow_link(vf);

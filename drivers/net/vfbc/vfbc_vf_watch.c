@@ -54,6 +54,7 @@ vfbc_vf_link_should_be_up(struct vfbc_vf *vf)
 
 	rte_rwlock_read_lock(&vf->conn_lock);
 	up = !__atomic_load_n(&vf->mbox.gone, __ATOMIC_ACQUIRE) &&
+		!__atomic_load_n(&vf->refreshing, __ATOMIC_ACQUIRE) &&
 		__atomic_load_n(&vf->region.hdr->pf.pf_state, __ATOMIC_ACQUIRE) ==
 			VFBC_PF_STATE_READY &&
 		vfbc_vf_mbox_uplink_up(&vf->mbox) && vfbc_vf_vport_link_up(vf);
