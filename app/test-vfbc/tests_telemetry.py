@@ -228,7 +228,7 @@ def test_priv_dump_through_telemetry(ctx):
         # The VF port attached when testpmd configured it: it read its
         # well-known blocks then.
         for line in ("  pf: %s" % pmd.pf, "  vf: 0", "  attached: yes", "  pf_state: ready",
-                     "  gone: no"):
+                     "  gone: no", "  reconnects: 0"):
             assert line + "\n" in vf_dump, (line, vf_dump)
         rc, out = pmd.tp.quit()
     assert rc == 0, out
