@@ -49,6 +49,7 @@ struct vfbc_pf_request {
 	uint32_t len;
 	uint32_t offset; /**< chunk ops */
 	uint32_t total;  /**< VFBC_OP_WRITE_CHUNK */
+	uint32_t ticket; /**< names the request in vfbc_pf_mbox_decide() */
 };
 
 /** Counters of one VF's mailbox, kept by the PF (single writer: the service). */
@@ -62,6 +63,7 @@ struct vfbc_pf_mbox_stats {
 	uint64_t chunks;        /**< chunk requests among the reads and writes */
 	uint64_t staged_drops;  /**< staged writes dropped unfinished */
 	uint64_t status[VFBC_ST_MAX]; /**< completions by status */
+	uint64_t deferred;            /**< requests parked for the application's decision */
 };
 
 /** A write of a block larger than a slot, gathered chunk by chunk. */
@@ -72,11 +74,17 @@ struct vfbc_pf_staged {
 	uint32_t filled; /**< bytes staged so far, from offset 0 */
 };
 
+/** Policy verdict: decide later, with vfbc_pf_mbox_decide(). */
+#define VFBC_PF_POLICY_DEFER 2
+
 /**
  * PF application's decision on a valid VF request, taken after the block
  * checks passed and before the request takes effect.
- * @param data PF-private copy of the payload of a write, NULL for a read.
- * @return 0 to let the request proceed, non-zero to deny it.
+ * @param data PF-private copy of the payload of a write, NULL for a read. It
+ *   stays valid and unchanged until the request is decided.
+ * @return 0 to let the request proceed, VFBC_PF_POLICY_DEFER to park it (the
+ *   mailbox serves no other request of this VF until vfbc_pf_mbox_decide()),
+ *   any other value to deny it.
  */
 typedef int (*vfbc_pf_policy_t)(void *ctx, uint16_t vf, const struct vfbc_pf_request *req,
 		const void *data);
@@ -99,6 +107,11 @@ struct vfbc_pf_mbox {
 	uint16_t proto_max;    /**< highest version offered: VFBC_PROTO_VERSION_MAX */
 	bool attached;
 	bool notify_reads;     /**< ask the policy about reads too */
+	bool parked;           /**< park_req waits for the application's decision */
+	bool park_stale;       /**< the VF re-attached since: drop the decision */
+	uint32_t park_ticket;
+	struct vfbc_pf_request park_req;
+	const void *park_data; /**< a parked write's payload: staging or staged_data */
 	struct vfbc_pf_mbox_stats stats;
 };
 
@@ -112,6 +125,15 @@ void vfbc_pf_mbox_fini(struct vfbc_pf_mbox *mb);
  * @return requests completed.
  */
 unsigned int vfbc_pf_mbox_serve(struct vfbc_pf_mbox *mb, unsigned int budget);
+
+/**
+ * Complete the request parked by the policy with @p ticket: perform it if
+ * @p allow, else deny it. A decision for a request of a VF instance that
+ * re-attached since is dropped, and so is one for no parked request.
+ * Called by the mailbox's server (one at a time, as vfbc_pf_mbox_serve()).
+ * @return 1 if a request completed, 0 if not.
+ */
+unsigned int vfbc_pf_mbox_decide(struct vfbc_pf_mbox *mb, uint32_t ticket, bool allow);
 
 /** Map a wire status to a negative errno (0 for VFBC_ST_OK). */
 int vfbc_status_to_errno(uint32_t status);

@@ -124,6 +124,10 @@ serve_attach(struct vfbc_pf_mbox *mb, uint32_t nonce)
 	mb->nonce_seen = nonce;
 	staged_drop(mb);
 	mb->stats.attaches++;
+	/* A parked request belongs to the VF instance before: when its
+	 * decision comes, it is dropped, and the new instance served.
+	 */
+	mb->park_stale = mb->parked;
 	/* Skip a whole ring of sequence numbers: no request the previous VF
 	 * instance left in a slot can carry one the PF will accept next.
 	 */
@@ -167,45 +171,30 @@ check_request(const struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req)
 	return 0;
 }
 
-static bool
-policy_denies(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, const void *data)
-{
-	return mb->policy != NULL && mb->policy(mb->policy_ctx, mb->vf, req, data) != 0;
-}
-
-/* @return bytes read into the slot, or a negative errno. */
-static int
-serve_read(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, uint8_t *slot_data)
-{
-	int ret;
-
-	mb->stats.reads++;
-	if (mb->notify_reads) {
-		ret = vfbc_store_vf_check(mb->store, req->block_id, req->len, VFBC_BLOCK_VF_READ);
-		if (ret < 0)
-			return ret;
-		if (policy_denies(mb, req, NULL))
-			return -ECANCELED;
-	}
-	return vfbc_store_vf_read(mb->store, req->block_id, slot_data, req->len);
-}
-
-/* The payload is copied out of shared memory before anyone looks at it, so
- * what the policy approves is exactly what gets stored.
+/* Returned by serve_read/serve_write for a request parked for a decision:
+ * no errno the store returns, nor a byte count.
  */
-static int
-serve_write(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, const uint8_t *slot_data)
-{
-	int ret;
+#define VFBC_PARKED (-EINPROGRESS)
 
-	mb->stats.writes++;
-	ret = vfbc_store_vf_check(mb->store, req->block_id, req->len, VFBC_BLOCK_VF_WRITE);
-	if (ret < 0)
-		return ret;
-	memcpy(mb->staging, slot_data, req->len);
-	if (policy_denies(mb, req, mb->staging))
+/* @return 0 to proceed, -ECANCELED to deny, VFBC_PARKED if parked. */
+static int
+ask_policy(struct vfbc_pf_mbox *mb, struct vfbc_pf_request *req, const void *data)
+{
+	int verdict;
+
+	if (mb->policy == NULL)
+		return 0;
+	req->ticket = ++mb->park_ticket;
+	verdict = mb->policy(mb->policy_ctx, mb->vf, req, data);
+	if (verdict == 0)
+		return 0;
+	if (verdict != VFBC_PF_POLICY_DEFER)
 		return -ECANCELED;
-	return vfbc_store_vf_write(mb->store, req->block_id, mb->staging, req->len);
+	mb->park_req = *req;
+	mb->park_data = data;
+	mb->parked = true;
+	mb->stats.deferred++;
+	return VFBC_PARKED;
 }
 
 /*
@@ -214,29 +203,79 @@ serve_write(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, const ui
  * block changed between its chunks and start again.
  */
 static int
-serve_read_chunk(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, uint8_t *slot_data,
-		struct vfbc_mbox_desc *d)
+read_chunk(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, uint32_t slot)
 {
+	struct vfbc_mbox_desc *d = vfbc_region_desc(mb->region, slot);
 	uint32_t block_len = 0;
 	uint64_t version = 0;
 	int ret;
 
-	mb->stats.reads++;
-	mb->stats.chunks++;
-	if (mb->notify_reads) {
-		ret = vfbc_store_vf_check(mb->store, req->block_id, req->len, VFBC_BLOCK_VF_READ);
-		if (ret < 0)
-			return ret;
-		if (policy_denies(mb, req, NULL))
-			return -ECANCELED;
-	}
-	ret = vfbc_store_vf_read_at(mb->store, req->block_id, req->offset, slot_data, req->len,
-			&block_len, &version);
+	ret = vfbc_store_vf_read_at(mb->store, req->block_id, req->offset,
+			vfbc_region_slot_data(mb->region, slot), req->len, &block_len, &version);
 	if (ret >= 0) {
 		d->cpl_total = block_len;
 		d->cpl_version = version;
 	}
 	return ret;
+}
+
+/*
+ * Carry out a request the application allowed, now or after it was parked:
+ * a read into slot @p slot, a write of @p data (the PF-private copy of the
+ * payload, or the staged chunks of a whole write).
+ * @return bytes read into the slot, 0 for a write, or a negative errno.
+ */
+static int
+perform(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req, uint32_t slot,
+		const void *data)
+{
+	switch (req->opcode) {
+	case VFBC_OP_READ:
+		return vfbc_store_vf_read(mb->store, req->block_id,
+				vfbc_region_slot_data(mb->region, slot), req->len);
+	case VFBC_OP_READ_CHUNK:
+		return read_chunk(mb, req, slot);
+	default:
+		return vfbc_store_vf_write(mb->store, req->block_id, data, req->len);
+	}
+}
+
+/* A read or a chunk of one, asking the application first with notify_reads. */
+static int
+serve_read(struct vfbc_pf_mbox *mb, struct vfbc_pf_request *req, uint32_t slot)
+{
+	int ret;
+
+	mb->stats.reads++;
+	if (req->opcode == VFBC_OP_READ_CHUNK)
+		mb->stats.chunks++;
+	if (mb->notify_reads) {
+		ret = vfbc_store_vf_check(mb->store, req->block_id, req->len, VFBC_BLOCK_VF_READ);
+		if (ret == 0)
+			ret = ask_policy(mb, req, NULL);
+		if (ret != 0)
+			return ret;
+	}
+	return perform(mb, req, slot, NULL);
+}
+
+/* The payload is copied out of shared memory before anyone looks at it, so
+ * what the policy approves is exactly what gets stored.
+ */
+static int
+serve_write(struct vfbc_pf_mbox *mb, struct vfbc_pf_request *req, const uint8_t *slot_data)
+{
+	int ret;
+
+	mb->stats.writes++;
+	ret = vfbc_store_vf_check(mb->store, req->block_id, req->len, VFBC_BLOCK_VF_WRITE);
+	if (ret < 0)
+		return ret;
+	memcpy(mb->staging, slot_data, req->len);
+	ret = ask_policy(mb, req, mb->staging);
+	if (ret != 0)
+		return ret;
+	return perform(mb, req, 0, mb->staging);
 }
 
 /* The first chunk of a staged write: is the whole write allowed at all? */
@@ -275,10 +314,16 @@ staged_commit(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req)
 		.len = mb->staged.total, .total = mb->staged.total,
 	};
 
+	int ret;
+
+	/* staged_data stays as it is while the decision is parked: this VF's
+	 * next chunked write is served only after it.
+	 */
 	mb->staged.active = false;
-	if (policy_denies(mb, &whole, mb->staged_data))
-		return -ECANCELED;
-	return vfbc_store_vf_write(mb->store, whole.block_id, mb->staged_data, whole.len);
+	ret = ask_policy(mb, &whole, mb->staged_data);
+	if (ret != 0)
+		return ret;
+	return perform(mb, &whole, 0, mb->staged_data);
 }
 
 /*
@@ -327,7 +372,8 @@ complete(struct vfbc_pf_mbox *mb, struct vfbc_mbox_desc *d, uint32_t seq, int re
 	mb->stats.status[status]++;
 }
 
-static void
+/* @return false if the request was parked, not completed. */
+static bool
 serve_one(struct vfbc_pf_mbox *mb, uint32_t slot, uint32_t seq)
 {
 	struct vfbc_mbox_desc *d = vfbc_region_desc(mb->region, slot);
@@ -339,18 +385,19 @@ serve_one(struct vfbc_pf_mbox *mb, uint32_t slot, uint32_t seq)
 	mb->stats.requests++;
 	ret = check_request(mb, &req);
 	if (ret == 0) {
-		if (req.opcode == VFBC_OP_READ)
-			ret = serve_read(mb, &req, slot_data);
+		if (req.opcode == VFBC_OP_READ || req.opcode == VFBC_OP_READ_CHUNK)
+			ret = serve_read(mb, &req, slot);
 		else if (req.opcode == VFBC_OP_WRITE)
 			ret = serve_write(mb, &req, slot_data);
-		else if (req.opcode == VFBC_OP_READ_CHUNK)
-			ret = serve_read_chunk(mb, &req, slot_data, d);
 		else if (req.opcode == VFBC_OP_WRITE_CHUNK)
 			ret = serve_write_chunk(mb, &req, slot_data);
 		else
 			ret = -EINVAL;
 	}
+	if (ret == VFBC_PARKED)
+		return false;
 	complete(mb, d, seq, ret);
+	return true;
 }
 
 /*
@@ -380,7 +427,8 @@ vfbc_pf_mbox_serve(struct vfbc_pf_mbox *mb, unsigned int budget)
 
 	if (nonce != mb->nonce_seen)
 		serve_attach(mb, nonce);
-	if (!mb->attached)
+	/* Requests are served in order: none while one waits for a decision. */
+	if (!mb->attached || mb->parked)
 		return 0;
 	for (n = 0; n < budget; n++) {
 		uint32_t seq = mb->next_seq;
@@ -389,7 +437,8 @@ vfbc_pf_mbox_serve(struct vfbc_pf_mbox *mb, unsigned int budget)
 		if (__atomic_load_n(&vfbc_region_desc(mb->region, slot)->req_seq,
 				__ATOMIC_ACQUIRE) != seq)
 			break;
-		serve_one(mb, slot, seq);
+		if (!serve_one(mb, slot, seq))
+			break;
 		mb->next_seq = seq + 1;
 	}
 	if (n != 0) {
@@ -397,6 +446,27 @@ vfbc_pf_mbox_serve(struct vfbc_pf_mbox *mb, unsigned int budget)
 		prefetch_next_slot(mb);
 	}
 	return n;
+}
+
+unsigned int
+vfbc_pf_mbox_decide(struct vfbc_pf_mbox *mb, uint32_t ticket, bool allow)
+{
+	const struct vfbc_pf_request *req = &mb->park_req;
+	uint32_t slot = req->seq & mb->mask;
+	int ret;
+
+	if (!mb->parked || ticket != mb->park_ticket)
+		return 0;
+	mb->parked = false;
+	if (mb->park_stale) {
+		mb->park_stale = false;
+		return 0;
+	}
+	ret = allow ? perform(mb, req, slot, mb->park_data) : -ECANCELED;
+	complete(mb, vfbc_region_desc(mb->region, slot), req->seq, ret);
+	mb->next_seq = req->seq + 1;
+	wake_sleepers(mb);
+	return 1;
 }
 
 void

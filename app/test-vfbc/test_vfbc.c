@@ -971,6 +971,128 @@ test_deny_policy(void)
 			deny_read_body);
 }
 
+/* --------------------------------------------- 5b. a slow PF application */
+
+/*
+ * A VF_MBOX callback that, for VF 0's writes, stays in the application until
+ * the test releases it: a decision that takes as long as the test wants.
+ */
+struct slow_app {
+	uint16_t pf_port;
+	bool registered;
+	unsigned int entered;  /* callbacks for VF 0 that started */
+	bool release;
+	bool timed_out;        /* never released: the test failed before */
+};
+
+static struct slow_app slow;
+
+static int
+slow_event_cb(uint16_t port_id, enum rte_eth_event_type event, void *cb_arg, void *ret_param)
+{
+	struct slow_app *a = cb_arg;
+	struct rte_pmd_vfbc_mb_event_param *p = ret_param;
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	if (p->vf != 0 || p->op != RTE_PMD_VFBC_MB_OP_WRITE)
+		return 0;
+	__atomic_fetch_add(&a->entered, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&a->release, __ATOMIC_ACQUIRE)) {
+		if (now_ms() > deadline) {
+			a->timed_out = true;
+			break;
+		}
+		sched_yield();
+	}
+	return 0;
+}
+
+static int
+wait_entered(unsigned int n)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (__atomic_load_n(&slow.entered, __ATOMIC_ACQUIRE) < n && now_ms() < deadline)
+		sched_yield();
+	VT_EQ(__atomic_load_n(&slow.entered, __ATOMIC_ACQUIRE), n);
+	return 0;
+}
+
+/* Poll @p token until the PF answers. */
+static int
+poll_done(uint16_t port, uint32_t token, uint8_t *buf, uint32_t len)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+	int ret;
+
+	while ((ret = rte_pmd_vfbc_vf_poll(port, token, buf, len)) == -EAGAIN &&
+			now_ms() < deadline)
+		sched_yield();
+	return ret;
+}
+
+static int
+slow_decision_checks(struct scn *s)
+{
+	uint16_t pf = s->pf_port, vf0 = s->vf_port[0], vf1 = s->vf_port[1];
+	uint8_t w[8], r[8];
+	uint32_t wtok, rtok;
+	unsigned int i;
+
+	pattern_fill(w, sizeof(w), 0x71);
+	VT_EQ(rte_pmd_vfbc_pf_set_block(pf, 1, 0x71, w, sizeof(w)), 0);
+	VT_EQ(rte_pmd_vfbc_vf_post_write(vf0, 0x70, w, sizeof(w), &wtok), 0);
+	VT_EQ(rte_pmd_vfbc_vf_post_read(vf0, 0x70, sizeof(r), &rtok), 0);
+	if (wait_entered(1) != 0)
+		return -1;
+	/* The callback holds VF 0's write: VF 1 is served all the same. */
+	for (i = 0; i < 16; i++) {
+		VT_EQ(rte_pmd_vfbc_vf_read_block(vf1, 0x71, r, sizeof(r)), sizeof(r));
+		VT_CHECK(pattern_ok(r, sizeof(r), 0x71), "wrong data");
+		VT_EQ(rte_pmd_vfbc_vf_write_block(vf1, 0x72, w, sizeof(w)), 0);
+	}
+	/* The PF application's block API does not wait for it either. */
+	VT_EQ(rte_pmd_vfbc_pf_get_block(pf, 1, 0x72, r, sizeof(r)), sizeof(r));
+	VT_CHECK(!__atomic_load_n(&slow.release, __ATOMIC_ACQUIRE), "released early");
+	VT_EQ(__atomic_load_n(&slow.entered, __ATOMIC_ACQUIRE), 1);
+	/* VF 0's requests wait, in order: the read behind the write too. */
+	VT_EQ(rte_pmd_vfbc_vf_poll(vf0, wtok, NULL, 0), -EAGAIN);
+	VT_EQ(rte_pmd_vfbc_vf_poll(vf0, rtok, r, sizeof(r)), -EAGAIN);
+	VT_EQ(rte_pmd_vfbc_pf_get_block(pf, 0, 0x70, r, sizeof(r)), 0);
+	__atomic_store_n(&slow.release, true, __ATOMIC_RELEASE);
+	VT_EQ(poll_done(vf0, wtok, NULL, 0), 0);
+	memset(r, 0, sizeof(r));
+	VT_EQ(poll_done(vf0, rtok, r, sizeof(r)), sizeof(r));
+	VT_CHECK(memcmp(r, w, sizeof(r)) == 0, "the read behind the write saw other data");
+	VT_CHECK(!slow.timed_out, "the callback was never released");
+	return 0;
+}
+
+static int
+slow_decision_body(struct scn *s)
+{
+	int ret;
+
+	memset(&slow, 0, sizeof(slow));
+	slow.pf_port = s->pf_port;
+	VT_EQ(rte_eth_dev_callback_register(s->pf_port, RTE_ETH_EVENT_VF_MBOX, slow_event_cb,
+			&slow), 0);
+	slow.registered = true;
+	ret = slow_decision_checks(s);
+	__atomic_store_n(&slow.release, true, __ATOMIC_RELEASE);
+	if (callback_remove(s->pf_port, RTE_ETH_EVENT_VF_MBOX, slow_event_cb, &slow) != 0)
+		ret = -1;
+	return ret;
+}
+
+/* A slow VF_MBOX callback delays only the VF whose request it decides. */
+static int
+test_slow_decision(void)
+{
+	return scn_run("slow", "num_vfs=2,block=0x70:8:rw,block=0x71:8:rw,block=0x72:8:rw", 2,
+			LONG_MS, slow_decision_body);
+}
+
 /* ------------------------------------------------------------ 6. invalidate */
 
 static int
@@ -4155,6 +4277,7 @@ static const struct vt_case cases[] = {
 	{ "devargs_blocks", test_devargs_blocks },
 	{ "error_contract", test_error_contract },
 	{ "deny_policy", test_deny_policy },
+	{ "slow_decision", test_slow_decision },
 	{ "invalidate", test_invalidate },
 	{ "vf_isolation", test_vf_isolation },
 	{ "concurrency", test_concurrency },

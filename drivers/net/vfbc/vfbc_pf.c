@@ -221,8 +221,11 @@ vfbc_pf_release(struct vfbc_pf *pf, bool removing)
 	if (pf->closed)
 		return;
 	pf->closed = true;
-	/* No runner may touch a VF once the regions go away. */
+	/* No runner may touch a VF once the regions go away; the decision
+	 * thread is fed by the service, so it stops after it.
+	 */
 	vfbc_pf_service_stop(pf, removing);
+	vfbc_pf_decide_stop(pf);
 	vfs_teardown(pf);
 }
 
@@ -275,6 +278,8 @@ vfbc_pf_probe(struct rte_vdev_device *vdev)
 	if (ret == 0)
 		ret = vfs_setup(pf);
 	if (ret == 0)
+		ret = vfbc_pf_decide_start(pf);
+	if (ret == 0)
 		ret = vfbc_pf_service_start(pf);
 	if (ret < 0) {
 		vfbc_pf_release(pf, false);
@@ -321,4 +326,10 @@ RTE_PMD_REGISTER_PARAM_STRING(VFBC_PF_DRIVER_NAME,
 	"vf_mac=<vf>/<MAC address> "
 	"ring_size=<power of 2, 2-32768> "
 	"pkt_buf_size=<multiple of 64, 64-65536> "
-	"queues=<1-16>");
+	"queues=<1-16> "
+	"decide=async|sync "
+	"decide_threads=<1-16> "
+	"vf_rate=<requests per second> "
+	"vf_burst=<requests> "
+	"vf_outstanding=<1-mbox_depth> "
+	"quarantine_after=<invalid requests>");

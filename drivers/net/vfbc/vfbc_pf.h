@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 
 #include <rte_spinlock.h>
@@ -34,6 +35,8 @@ struct vfbc_pf_block_def {
 #define VFBC_PF_DEVARG_BLOCKS_MAX 64
 /** Payload bytes of a mailbox slot unless mbox_slot_size says otherwise. */
 #define VFBC_PF_SLOT_SIZE_DEFAULT 4096u
+#define VFBC_PF_DECIDE_THREADS_MAX 16
+#define VFBC_PF_DECIDE_THREADS_DEFAULT 2
 
 struct vfbc_pf_params {
 	uint16_t num_vfs;
@@ -44,6 +47,12 @@ struct vfbc_pf_params {
 	uint32_t mbox_burst;
 	enum vfbc_pf_poll_mode poll;
 	bool notify_reads;
+	bool decide_async;            /**< VF_MBOX callbacks on decision threads */
+	uint32_t decide_threads;      /**< how many */
+	uint32_t vf_rate;             /**< requests per second per VF, 0: no limit */
+	uint32_t vf_burst;            /**< token bucket size, 0: vf_rate / 10, at least 1 */
+	uint32_t vf_outstanding;      /**< requests a VF may have posted, 0: mbox_depth */
+	uint32_t quarantine_after;    /**< consecutive invalid requests, 0: never */
 	char region_dir[PATH_MAX];
 	char store_dir[PATH_MAX]; /**< store= devarg: durable blocks; "" for none */
 	uint32_t nb_blocks;
@@ -77,6 +86,16 @@ struct vfbc_pf_vf {
 	struct vfbc_pf_mbox_stats xstats_base;
 };
 
+/** A request handed to the decision thread (vfbc_pf_decide.c). */
+struct vfbc_pf_decision {
+	struct vfbc_pf_request req;
+	const void *data;     /**< the VF's staged payload, stable while parked */
+	uint16_t vf;
+	bool allow;           /**< the application's verdict */
+};
+
+struct rte_ring;
+
 /** Private data of a PF port. */
 struct vfbc_pf {
 	struct vfbc_port port; /* first: common ethdev code casts to it */
@@ -95,6 +114,16 @@ struct vfbc_pf {
 	bool thread_running;
 	bool thread_stop;
 	bool closed;
+	/* Asynchronous decisions, see vfbc_pf_decide.c. */
+	struct vfbc_pf_decision *decisions; /**< one per VF */
+	struct rte_ring *dec_todo;          /**< service -> decision thread */
+	struct rte_ring *dec_done;          /**< decision thread -> service */
+	sem_t dec_sem;                      /**< counts what dec_todo may hold */
+	bool dec_sem_init;
+	pthread_t dec_threads[VFBC_PF_DECIDE_THREADS_MAX];
+	unsigned int nb_dec_threads;
+	bool dec_running;
+	bool dec_stop;
 };
 
 /**
@@ -121,7 +150,13 @@ void vfbc_pf_service_stop(struct vfbc_pf *pf, bool removing);
 /** Serve every VF once, round robin. @return requests completed. */
 unsigned int vfbc_pf_serve_all(struct vfbc_pf *pf);
 
-/** The VF_MBOX policy hook the mailboxes call. */
+/** Start/stop the decision thread, if decide=async. */
+int vfbc_pf_decide_start(struct vfbc_pf *pf);
+void vfbc_pf_decide_stop(struct vfbc_pf *pf);
+/** Service: complete the requests the application decided. @return how many. */
+unsigned int vfbc_pf_decide_collect(struct vfbc_pf *pf);
+
+/** The VF_MBOX policy hook the mailboxes call: decides now or defers. */
 int vfbc_pf_policy(void *ctx, uint16_t vf, const struct vfbc_pf_request *req, const void *data);
 
 /** PF private data of @p port_id, NULL if it is not a vfbc PF port. */

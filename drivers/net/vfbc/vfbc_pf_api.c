@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The vfbc authors
  *
- * The PF side of rte_pmd_vfbc.h, and the RTE_ETH_EVENT_VF_MBOX policy hook.
+ * The PF side of rte_pmd_vfbc.h.
  */
 
 #include "rte_pmd_vfbc.h"
@@ -10,24 +10,6 @@
 /* The public flags are the store's flags; keep them so. */
 _Static_assert(RTE_PMD_VFBC_BLOCK_VF_READ == VFBC_BLOCK_VF_READ, "read flag");
 _Static_assert(RTE_PMD_VFBC_BLOCK_VF_WRITE == VFBC_BLOCK_VF_WRITE, "write flag");
-
-int
-vfbc_pf_policy(void *ctx, uint16_t vf, const struct vfbc_pf_request *req, const void *data)
-{
-	struct rte_eth_dev *dev = ctx;
-	struct rte_pmd_vfbc_mb_event_param p = {
-		.vf = vf,
-		.op = req->opcode == VFBC_OP_WRITE ? RTE_PMD_VFBC_MB_OP_WRITE :
-			RTE_PMD_VFBC_MB_OP_READ,
-		.block_id = req->block_id,
-		.len = req->len,
-		.data = data,
-		.retval = RTE_PMD_VFBC_MB_EVENT_PROCEED,
-	};
-
-	rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_VF_MBOX, &p);
-	return p.retval != RTE_PMD_VFBC_MB_EVENT_PROCEED;
-}
 
 /* The PF behind @p port_id, and the store of VF @p vf of it. */
 static int

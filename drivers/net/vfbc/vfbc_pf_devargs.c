@@ -26,6 +26,16 @@
 #define VFBC_PF_ARG_PKT_BUF_SIZE "pkt_buf_size"
 #define VFBC_PF_ARG_QUEUES "queues"
 #define VFBC_PF_ARG_STORE "store"
+#define VFBC_PF_ARG_DECIDE "decide"
+#define VFBC_PF_ARG_DECIDE_THREADS "decide_threads"
+#define VFBC_PF_ARG_VF_RATE "vf_rate"
+#define VFBC_PF_ARG_VF_BURST "vf_burst"
+#define VFBC_PF_ARG_VF_OUTSTANDING "vf_outstanding"
+#define VFBC_PF_ARG_QUARANTINE_AFTER "quarantine_after"
+
+/* Bounds of the per-VF limits. */
+#define VFBC_PF_VF_RATE_MAX 100000000
+#define VFBC_PF_QUARANTINE_AFTER_MAX 1000000
 
 static const char *const vfbc_pf_keys[] = {
 	VFBC_PF_ARG_NUM_VFS,
@@ -43,6 +53,12 @@ static const char *const vfbc_pf_keys[] = {
 	VFBC_PF_ARG_PKT_BUF_SIZE,
 	VFBC_PF_ARG_QUEUES,
 	VFBC_PF_ARG_STORE,
+	VFBC_PF_ARG_DECIDE,
+	VFBC_PF_ARG_DECIDE_THREADS,
+	VFBC_PF_ARG_VF_RATE,
+	VFBC_PF_ARG_VF_BURST,
+	VFBC_PF_ARG_VF_OUTSTANDING,
+	VFBC_PF_ARG_QUARANTINE_AFTER,
 	NULL,
 };
 
@@ -65,6 +81,22 @@ parse_poll(const char *key, const char *value, void *opaque)
 	else {
 		VFBC_LOG(ERR, "%s: invalid %s=%s: expected auto, service or thread",
 				a->dev, key, value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+parse_decide(const char *key, const char *value, void *opaque)
+{
+	const struct pf_arg *a = opaque;
+
+	if (strcmp(value, "async") == 0)
+		a->p->decide_async = true;
+	else if (strcmp(value, "sync") == 0)
+		a->p->decide_async = false;
+	else {
+		VFBC_LOG(ERR, "%s: invalid %s=%s: expected async or sync", a->dev, key, value);
 		return -EINVAL;
 	}
 	return 0;
@@ -159,6 +191,8 @@ set_defaults(struct vfbc_pf_params *p)
 	p->rings.slots = 1024;
 	p->rings.buf_size = 2048;
 	p->rings.nb_pairs = 1;
+	p->decide_async = true;
+	p->decide_threads = VFBC_PF_DECIDE_THREADS_DEFAULT;
 	strcpy(p->region_dir, VFBC_REGION_DIR_DEFAULT);
 }
 
@@ -197,6 +231,16 @@ check_params(const char *dev, const struct vfbc_pf_params *p)
 		VFBC_LOG(ERR, "%s: %u block= devargs and %u well-known blocks exceed %s=%u",
 				dev, p->nb_blocks, VFBC_WK_NB_BLOCKS, VFBC_PF_ARG_MAX_BLOCKS,
 				p->max_blocks);
+		return -EINVAL;
+	}
+	if (p->vf_outstanding > p->mbox_depth) {
+		VFBC_LOG(ERR, "%s: %s=%u exceeds %s=%u", dev, VFBC_PF_ARG_VF_OUTSTANDING,
+				p->vf_outstanding, VFBC_PF_ARG_MBOX_DEPTH, p->mbox_depth);
+		return -EINVAL;
+	}
+	if (p->vf_burst != 0 && p->vf_rate == 0) {
+		VFBC_LOG(ERR, "%s: %s=%u without %s", dev, VFBC_PF_ARG_VF_BURST, p->vf_burst,
+				VFBC_PF_ARG_VF_RATE);
 		return -EINVAL;
 	}
 	for (i = p->num_vfs; i < RTE_PMD_VFBC_MAX_VFS; i++) {
@@ -241,6 +285,13 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 	struct vfbc_u32_arg u_buf = { name, &p->rings.buf_size, VFBC_PRING_BUF_MIN,
 			VFBC_PRING_BUF_MAX };
 	struct vfbc_u32_arg u_queues = { name, &p->rings.nb_pairs, 1, VFBC_PRING_PAIRS_MAX };
+	struct vfbc_u32_arg u_dec_threads = { name, &p->decide_threads, 1,
+			VFBC_PF_DECIDE_THREADS_MAX };
+	struct vfbc_u32_arg u_rate = { name, &p->vf_rate, 0, VFBC_PF_VF_RATE_MAX };
+	struct vfbc_u32_arg u_vf_burst = { name, &p->vf_burst, 1, VFBC_PF_VF_RATE_MAX };
+	struct vfbc_u32_arg u_outstanding = { name, &p->vf_outstanding, 1, VFBC_MBOX_DEPTH_MAX };
+	struct vfbc_u32_arg u_quarantine = { name, &p->quarantine_after, 0,
+			VFBC_PF_QUARANTINE_AFTER_MAX };
 	struct vfbc_string_arg s_dir = { name, p->region_dir, sizeof(p->region_dir) };
 	struct vfbc_string_arg s_store = { name, p->store_dir, sizeof(p->store_dir) };
 	struct pf_arg pa = { name, p };
@@ -266,6 +317,15 @@ vfbc_pf_parse_devargs(const char *name, const char *args, struct vfbc_pf_params 
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_PKT_BUF_SIZE, vfbc_kvarg_u32, &u_buf);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_QUEUES, vfbc_kvarg_u32, &u_queues);
 	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_STORE, vfbc_kvarg_string, &s_store);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_DECIDE, parse_decide, &pa);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_DECIDE_THREADS, vfbc_kvarg_u32,
+			&u_dec_threads);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_VF_RATE, vfbc_kvarg_u32, &u_rate);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_VF_BURST, vfbc_kvarg_u32, &u_vf_burst);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_VF_OUTSTANDING, vfbc_kvarg_u32,
+			&u_outstanding);
+	ret |= vfbc_kvargs_apply(kvlist, VFBC_PF_ARG_QUARANTINE_AFTER, vfbc_kvarg_u32,
+			&u_quarantine);
 	rte_kvargs_free(kvlist);
 	if (p->mbox_slot_size == 0)
 		p->mbox_slot_size = RTE_MIN(p->max_block_size, VFBC_PF_SLOT_SIZE_DEFAULT);

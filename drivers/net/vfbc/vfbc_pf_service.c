@@ -23,7 +23,7 @@
 unsigned int
 vfbc_pf_serve_all(struct vfbc_pf *pf)
 {
-	unsigned int done = 0;
+	unsigned int done = vfbc_pf_decide_collect(pf);
 	uint16_t i, vf = pf->rr_next;
 
 	/* Rotate the starting VF so none is always served last. */
