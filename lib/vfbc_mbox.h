@@ -64,6 +64,17 @@ struct vfbc_pf_mbox_stats {
 	uint64_t staged_drops;  /**< staged writes dropped unfinished */
 	uint64_t status[VFBC_ST_MAX]; /**< completions by status */
 	uint64_t deferred;            /**< requests parked for the application's decision */
+	uint64_t rate_limited;        /**< requests that waited for the VF's rate limit */
+	uint64_t over_limit;          /**< requests beyond max_outstanding, failed */
+	uint64_t quarantines;         /**< times the VF was quarantined */
+};
+
+/** Per-VF limits of a PF mailbox; 0 means none. */
+struct vfbc_pf_limits {
+	uint32_t rate;             /**< requests served per second */
+	uint32_t burst;            /**< requests served at once after an idle time */
+	uint32_t max_outstanding;  /**< requests the VF may have posted at once */
+	uint32_t quarantine_after; /**< consecutive malformed requests */
 };
 
 /** A write of a block larger than a slot, gathered chunk by chunk. */
@@ -112,6 +123,14 @@ struct vfbc_pf_mbox {
 	uint32_t park_ticket;
 	struct vfbc_pf_request park_req;
 	const void *park_data; /**< a parked write's payload: staging or staged_data */
+	struct vfbc_pf_limits limits;
+	uint64_t tb_credit;    /**< rate limit: token bucket, in requests * 1e9 */
+	uint64_t tb_last_ns;   /**< when tb_credit was last refilled */
+	uint32_t rl_counted;   /**< last sequence number counted as rate limited */
+	uint32_t excess_seq;   /**< a request seen posted beyond max_outstanding */
+	bool excess;           /**< excess_seq is valid */
+	uint32_t bad_streak;   /**< consecutive malformed requests */
+	bool quarantined;      /**< no longer served at all */
 	struct vfbc_pf_mbox_stats stats;
 };
 
@@ -121,7 +140,17 @@ int vfbc_pf_mbox_init(struct vfbc_pf_mbox *mb, struct vfbc_region *region,
 void vfbc_pf_mbox_fini(struct vfbc_pf_mbox *mb);
 
 /**
- * Serve the VF: handle an attach, then complete at most @p budget requests.
+ * Set the mailbox's limits (before serving), and publish max_outstanding to
+ * the VF. @return 0 or -EINVAL (max_outstanding over the depth).
+ */
+int vfbc_pf_mbox_set_limits(struct vfbc_pf_mbox *mb, const struct vfbc_pf_limits *l);
+
+/** Serve the VF again after a quarantine (by the mailbox's server). */
+void vfbc_pf_mbox_lift_quarantine(struct vfbc_pf_mbox *mb);
+
+/**
+ * Serve the VF: handle an attach, then complete at most @p budget requests,
+ * fewer if its rate limit says so. A quarantined VF is not served at all.
  * @return requests completed.
  */
 unsigned int vfbc_pf_mbox_serve(struct vfbc_pf_mbox *mb, unsigned int budget);
@@ -169,6 +198,7 @@ struct vfbc_vf_mbox {
 	uint32_t next_seq;
 	uint32_t nonce;
 	uint32_t slot_waiters;     /**< posters waiting for a free slot */
+	uint32_t max_outstanding;  /**< the PF's limit, read at attach: 1..depth */
 	uint16_t proto_version;
 	uint16_t proto_max;        /**< highest version offered: VFBC_PROTO_VERSION_MAX */
 	bool attached;

@@ -359,6 +359,23 @@ serve_write_chunk(struct vfbc_pf_mbox *mb, const struct vfbc_pf_request *req,
 	return staged_commit(mb, req);
 }
 
+/*
+ * A VF that sends nothing but malformed requests is broken or hostile: after
+ * quarantine_after of them in a row, the PF stops looking at its mailbox.
+ */
+static void
+count_malformed(struct vfbc_pf_mbox *mb, uint32_t status)
+{
+	if (status != VFBC_ST_INVAL && status != VFBC_ST_PROTO) {
+		mb->bad_streak = 0;
+		return;
+	}
+	if (++mb->bad_streak < mb->limits.quarantine_after || mb->limits.quarantine_after == 0)
+		return;
+	__atomic_store_n(&mb->quarantined, true, __ATOMIC_RELEASE);
+	mb->stats.quarantines++;
+}
+
 static void
 complete(struct vfbc_pf_mbox *mb, struct vfbc_mbox_desc *d, uint32_t seq, int result)
 {
@@ -370,6 +387,35 @@ complete(struct vfbc_pf_mbox *mb, struct vfbc_mbox_desc *d, uint32_t seq, int re
 	__atomic_store_n(&d->cpl_seq, seq, __ATOMIC_RELEASE);
 	mb->stats.completions++;
 	mb->stats.status[status]++;
+	count_malformed(mb, status);
+}
+
+static bool
+posted(const struct vfbc_pf_mbox *mb, uint32_t seq)
+{
+	return __atomic_load_n(&vfbc_region_desc(mb->region, seq & mb->mask)->req_seq,
+			__ATOMIC_ACQUIRE) == seq;
+}
+
+/*
+ * A VF posts request N + max_outstanding only once it saw request N complete:
+ * seen posted while the PF is about to serve N, it is one too many, and
+ * fails when its turn comes (whatever the slot says by then).
+ */
+static bool
+over_limit(struct vfbc_pf_mbox *mb, uint32_t seq)
+{
+	uint32_t lim = mb->limits.max_outstanding;
+
+	if (lim != 0 && lim <= mb->mask && !mb->excess && posted(mb, seq + lim)) {
+		mb->excess = true;
+		mb->excess_seq = seq + lim;
+	}
+	if (!mb->excess || seq != mb->excess_seq)
+		return false;
+	mb->excess = false;
+	mb->stats.over_limit++;
+	return true;
 }
 
 /* @return false if the request was parked, not completed. */
@@ -383,7 +429,7 @@ serve_one(struct vfbc_pf_mbox *mb, uint32_t slot, uint32_t seq)
 
 	snapshot_request(d, seq, &req);
 	mb->stats.requests++;
-	ret = check_request(mb, &req);
+	ret = over_limit(mb, seq) ? -EINVAL : check_request(mb, &req);
 	if (ret == 0) {
 		if (req.opcode == VFBC_OP_READ || req.opcode == VFBC_OP_READ_CHUNK)
 			ret = serve_read(mb, &req, slot);
@@ -418,29 +464,84 @@ prefetch_next_slot(const struct vfbc_pf_mbox *mb)
 #endif
 }
 
+int
+vfbc_pf_mbox_set_limits(struct vfbc_pf_mbox *mb, const struct vfbc_pf_limits *l)
+{
+	if (l->max_outstanding > mb->mask + 1)
+		return -EINVAL;
+	mb->limits = *l;
+	if (l->rate != 0 && l->burst == 0)
+		mb->limits.burst = l->rate / 10 != 0 ? l->rate / 10 : 1;
+	mb->tb_credit = (uint64_t)mb->limits.burst * VFBC_NS_PER_SEC;
+	mb->tb_last_ns = vfbc_time_ns();
+	__atomic_store_n(&mb->region->hdr->pf.max_outstanding, l->max_outstanding,
+			__ATOMIC_RELEASE);
+	return 0;
+}
+
+void
+vfbc_pf_mbox_lift_quarantine(struct vfbc_pf_mbox *mb)
+{
+	mb->bad_streak = 0;
+	__atomic_store_n(&mb->quarantined, false, __ATOMIC_RELEASE);
+}
+
+/*
+ * Token bucket of the rate limit, in requests * 1e9 so that no refill is
+ * lost to rounding. @return how many requests may be served now.
+ */
+static unsigned int
+rate_budget(struct vfbc_pf_mbox *mb, unsigned int budget)
+{
+	uint64_t cap = (uint64_t)mb->limits.burst * VFBC_NS_PER_SEC;
+	uint64_t now = vfbc_time_ns(), elapsed = now - mb->tb_last_ns;
+	uint64_t avail;
+
+	mb->tb_last_ns = now;
+	if (elapsed >= cap / mb->limits.rate)
+		mb->tb_credit = cap;
+	else
+		mb->tb_credit = RTE_MIN(cap, mb->tb_credit + elapsed * mb->limits.rate);
+	avail = mb->tb_credit / VFBC_NS_PER_SEC;
+	if (avail == 0 && mb->rl_counted != mb->next_seq) {
+		mb->rl_counted = mb->next_seq; /* each waiting request counts once */
+		mb->stats.rate_limited++;
+	}
+	return avail < budget ? (unsigned int)avail : budget;
+}
+
 unsigned int
 vfbc_pf_mbox_serve(struct vfbc_pf_mbox *mb, unsigned int budget)
 {
 	struct vfbc_region_hdr *hdr = mb->region->hdr;
-	uint32_t nonce = __atomic_load_n(&hdr->vf.attach_nonce, __ATOMIC_ACQUIRE);
+	uint32_t nonce;
 	unsigned int n;
 
+	/* A quarantined VF's region is not even read. */
+	if (mb->quarantined)
+		return 0;
+	nonce = __atomic_load_n(&hdr->vf.attach_nonce, __ATOMIC_ACQUIRE);
 	if (nonce != mb->nonce_seen)
 		serve_attach(mb, nonce);
 	/* Requests are served in order: none while one waits for a decision. */
-	if (!mb->attached || mb->parked)
+	if (!mb->attached || mb->parked || !posted(mb, mb->next_seq))
 		return 0;
-	for (n = 0; n < budget; n++) {
+	if (mb->limits.rate != 0)
+		budget = rate_budget(mb, budget);
+	for (n = 0; n < budget && !mb->quarantined; n++) {
 		uint32_t seq = mb->next_seq;
-		uint32_t slot = seq & mb->mask;
 
-		if (__atomic_load_n(&vfbc_region_desc(mb->region, slot)->req_seq,
-				__ATOMIC_ACQUIRE) != seq)
+		if (!posted(mb, seq))
 			break;
-		if (!serve_one(mb, slot, seq))
+		if (!serve_one(mb, seq & mb->mask, seq)) {
+			n++; /* parked: served, not completed yet */
 			break;
+		}
 		mb->next_seq = seq + 1;
 	}
+	if (mb->limits.rate != 0)
+		mb->tb_credit -= (uint64_t)n * VFBC_NS_PER_SEC;
+	n -= mb->parked;
 	if (n != 0) {
 		wake_sleepers(mb);
 		prefetch_next_slot(mb);

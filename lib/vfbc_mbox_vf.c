@@ -37,6 +37,7 @@ vfbc_vf_mbox_init(struct vfbc_vf_mbox *mb, struct vfbc_region *region, uint64_t 
 	mb->proto_max = VFBC_PROTO_VERSION_MAX;
 	mb->region = region;
 	mb->mask = region->mbox_depth - 1;
+	mb->max_outstanding = region->mbox_depth;
 	mb->spin_ns = spin_ns;
 	return 0;
 }
@@ -65,6 +66,7 @@ vfbc_vf_mbox_rebind(struct vfbc_vf_mbox *mb, struct vfbc_region *region)
 	mb->nonce = 0;
 	mb->slot_waiters = 0;
 	mb->proto_version = 0;
+	mb->max_outstanding = region->mbox_depth;
 	__atomic_store_n(&mb->attached, false, __ATOMIC_RELAXED);
 	__atomic_store_n(&mb->gone, false, __ATOMIC_RELEASE);
 	return 0;
@@ -200,7 +202,10 @@ finish_attach(struct vfbc_vf_mbox *mb)
 
 	if (pf->attach_status != VFBC_ST_OK)
 		return -EPROTO;
+	uint32_t lim = __atomic_load_n(&pf->max_outstanding, __ATOMIC_RELAXED);
+
 	mb->proto_version = pf->proto_version;
+	mb->max_outstanding = lim == 0 || lim > mb->mask + 1 ? mb->mask + 1 : lim;
 	mb->next_seq = pf->first_seq;
 	for (s = 0; s <= mb->mask; s++)
 		mb->slots[s].state = VFBC_VF_SLOT_FREE;
@@ -251,14 +256,13 @@ slot_of(struct vfbc_vf_mbox *mb, uint32_t seq)
  * may free an abandoned slot, which is the same store.
  */
 static bool
-next_slot_free(struct vfbc_vf_mbox *mb, void *arg)
+slot_free(struct vfbc_vf_mbox *mb, uint32_t seq)
 {
-	uint32_t next = __atomic_load_n(&mb->next_seq, __ATOMIC_RELAXED);
-	struct vfbc_vf_slot *vs = slot_of(mb, next);
+	struct vfbc_vf_slot *vs = slot_of(mb, seq);
 	uint32_t state = __atomic_load_n(&vs->state, __ATOMIC_ACQUIRE);
 
 	if (state == VFBC_VF_SLOT_ABANDONED &&
-			__atomic_load_n(&vfbc_region_desc(mb->region, next & mb->mask)->cpl_seq,
+			__atomic_load_n(&vfbc_region_desc(mb->region, seq & mb->mask)->cpl_seq,
 				__ATOMIC_ACQUIRE) == vs->seq) {
 		__atomic_store_n(&vs->state, VFBC_VF_SLOT_FREE, __ATOMIC_RELAXED);
 		state = VFBC_VF_SLOT_FREE;
@@ -280,6 +284,21 @@ static bool
 is_write(uint16_t op)
 {
 	return op == VFBC_OP_WRITE || op == VFBC_OP_WRITE_CHUNK;
+}
+
+/*
+ * The next slot is free, and, under the PF's max_outstanding, so is the slot
+ * of the request that many before: slots are used in sequence order, so that
+ * request is then done and fewer than max_outstanding are in flight.
+ */
+static bool
+next_slot_free(struct vfbc_vf_mbox *mb, void *arg)
+{
+	uint32_t next = __atomic_load_n(&mb->next_seq, __ATOMIC_RELAXED);
+
+	if (!slot_free(mb, next))
+		return false;
+	return mb->max_outstanding > mb->mask || slot_free(mb, next - mb->max_outstanding);
 }
 
 static void

@@ -126,7 +126,8 @@ struct vfbc_pf_ctl {
 	uint32_t inval_seq;      /**< futex word, bumped on every invalidation */
 	uint64_t inval_mask;     /**< invalidated blocks 0..63, OR-ed until fetched */
 	uint32_t uplink_up;      /**< 1 while the PF's port is started; changes ring inval_seq */
-	uint32_t reserved[7];
+	uint32_t max_outstanding; /**< requests the VF may have posted at once, 0: mbox_depth */
+	uint32_t reserved[6];
 };
 
 /** Third line: VF-written control state. Untrusted by the PF. */
@@ -246,6 +247,7 @@ _Static_assert(offsetof(struct vfbc_region_info, mbox_offset) == 28, "mbox offse
 _Static_assert(offsetof(struct vfbc_pf_ctl, inval_mask) % 8 == 0, "inval mask is 8-aligned");
 _Static_assert(offsetof(struct vfbc_pf_ctl, inval_mask) == 24, "inval mask offset");
 _Static_assert(offsetof(struct vfbc_pf_ctl, uplink_up) == 32, "uplink offset");
+_Static_assert(offsetof(struct vfbc_pf_ctl, max_outstanding) == 36, "outstanding offset");
 _Static_assert(sizeof(struct vfbc_mbox_desc) == VFBC_WIRE_LINE, "descriptor is one line");
 _Static_assert(offsetof(struct vfbc_mbox_desc, block_id) == 8, "block id offset");
 _Static_assert(offsetof(struct vfbc_mbox_desc, cpl_seq) == 32, "completion half offset");

@@ -2607,6 +2607,8 @@ static const char *const pf_vf_counters[] = {
 	"mbox_wakeups", "mbox_errors", "mbox_not_found_errors", "mbox_access_denied_errors",
 	"mbox_too_big_errors", "mbox_invalid_errors", "mbox_protocol_errors",
 	"mbox_denied_by_policy_errors", "mbox_chunks", "mbox_staged_write_drops",
+	"mbox_deferred_requests", "mbox_rate_limited_requests",
+	"mbox_outstanding_exceeded_errors", "mbox_quarantines",
 };
 
 static const char *const vf_counters[] = {
@@ -2713,6 +2715,7 @@ xstat_unit_ok(const char *name)
 	static const char *const units[] = {
 		"_packets", "_errors", "_requests", "_completions", "_reads", "_writes",
 		"_attaches", "_wakeups", "_timeouts", "_sleeps", "_chunks", "_drops", "_restarts",
+		"_quarantines",
 	};
 	unsigned int i;
 

@@ -174,7 +174,9 @@ def test_testpmd_shows_xstats(ctx):
                          "mbox_attaches", "mbox_wakeups", "mbox_not_found_errors",
                          "mbox_access_denied_errors", "mbox_too_big_errors",
                          "mbox_invalid_errors", "mbox_protocol_errors",
-                         "mbox_denied_by_policy_errors"):
+                         "mbox_denied_by_policy_errors", "mbox_deferred_requests",
+                         "mbox_rate_limited_requests", "mbox_outstanding_exceeded_errors",
+                         "mbox_quarantines"):
                 assert vf + name in values, (vf + name, values)
         assert values["vf0_mbox_attaches"] == 1 and values["vf1_mbox_requests"] == 0, values
         vf_values = xstats(pmd.tp, pmd.vf_port)

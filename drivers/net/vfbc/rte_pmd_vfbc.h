@@ -89,9 +89,11 @@ enum rte_pmd_vfbc_mb_op {
  * Parameter of the RTE_ETH_EVENT_VF_MBOX event raised on a PF port, as the
  * ixgbe and i40e PF drivers do: for every VF write request (and read request,
  * with the notify_reads devarg) that passed the block checks, before it takes
- * effect. The callback runs on the PF's service lcore (or its control thread);
- * it sets retval to RTE_PMD_VFBC_MB_EVENT_PROCEED (the default) or
- * RTE_PMD_VFBC_MB_EVENT_DENY.
+ * effect. The callback runs on one of the PF's decision threads (devarg
+ * decide=async, the default), while the service keeps serving the other VFs,
+ * or on the PF's service lcore or control thread (decide=sync); it sets retval
+ * to RTE_PMD_VFBC_MB_EVENT_PROCEED (the default) or RTE_PMD_VFBC_MB_EVENT_DENY.
+ * The VF's later requests wait until it returns.
  */
 struct rte_pmd_vfbc_mb_event_param {
 	uint16_t vf;          /**< VF index */
@@ -258,6 +260,32 @@ int rte_pmd_vfbc_pf_get_block(uint16_t port_id, uint16_t vf, uint32_t block_id, 
  */
 __rte_experimental
 int rte_pmd_vfbc_pf_invalidate(uint16_t port_id, uint16_t vf, uint64_t block_mask);
+
+/**
+ * PF: serve a quarantined VF again. With the quarantine_after=n devarg, a VF
+ * whose n requests in a row were malformed (answered as invalid) is
+ * quarantined: the PF no longer reads its mailbox, so its calls end with
+ * -ETIMEDOUT, and the other VFs do not notice. Only this call lifts it, at
+ * the service's next run; the requests the VF posted meanwhile are then
+ * served in order.
+ *
+ * @param port_id  a net_vfbc_pf port
+ * @param vf       VF index, below the PF's num_vfs
+ * @return 1 if the VF was quarantined, 0 if not; or -ENOTSUP, -EINVAL.
+ */
+__rte_experimental
+int rte_pmd_vfbc_pf_lift_quarantine(uint16_t port_id, uint16_t vf);
+
+/**
+ * PF: whether a VF is quarantined (see rte_pmd_vfbc_pf_lift_quarantine()).
+ *
+ * @param port_id  a net_vfbc_pf port
+ * @param vf       VF index, below the PF's num_vfs
+ * @return 1 if quarantined (and no lift is pending), 0 if not; or -ENOTSUP,
+ *   -EINVAL.
+ */
+__rte_experimental
+int rte_pmd_vfbc_pf_vf_is_quarantined(uint16_t port_id, uint16_t vf);
 
 /**
  * PF: the rte_service that serves the VF mailboxes, for applications that

@@ -84,6 +84,8 @@ pf_dump_vf(FILE *f, struct vfbc_pf_vf *v, uint16_t idx)
 	fprintf(f, "    proto_version: %u\n", LOAD(mb->proto_version));
 	fprintf(f, "    next_seq: %u\n", LOAD(mb->next_seq));
 	fprintf(f, "    blocks: %u\n", vfbc_pf_vf_nb_blocks(v));
+	fprintf(f, "    quarantined: %s\n", vfbc_pf_vf_quarantined(v) ? "yes" : "no");
+	fprintf(f, "    deciding: %s\n", LOAD(mb->parked) ? "yes" : "no");
 	fprintf(f, "    invalidated_pending: %#" PRIx64 "\n",
 			__atomic_load_n(&v->region.hdr->pf.inval_mask, __ATOMIC_RELAXED));
 }
@@ -106,6 +108,14 @@ vfbc_pf_priv_dump(struct rte_eth_dev *dev, FILE *f)
 	fprintf(f, "  notify_reads: %u\n", p->notify_reads ? 1 : 0);
 	fprintf(f, "  poll: %s\n", vfbc_poll_mode_name(p->poll));
 	fprintf(f, "  store: %s\n", p->store_dir[0] != '\0' ? p->store_dir : "none");
+	fprintf(f, "  decide: %s\n", p->decide_async ? "async" : "sync");
+	if (p->decide_async)
+		fprintf(f, "  decide_threads: %u\n", p->decide_threads);
+	fprintf(f, "  vf_rate: %u\n", p->vf_rate);
+	fprintf(f, "  vf_burst: %u\n", p->vf_burst != 0 || p->vf_rate == 0 ? p->vf_burst :
+			RTE_MAX(p->vf_rate / 10, 1u));
+	fprintf(f, "  vf_outstanding: %u\n", p->vf_outstanding);
+	fprintf(f, "  quarantine_after: %u\n", p->quarantine_after);
 	if (pf->service_registered)
 		fprintf(f, "  service_id: %u\n", pf->service_id);
 	else

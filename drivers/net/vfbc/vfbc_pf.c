@@ -171,7 +171,12 @@ vf_setup(struct vfbc_pf *pf, uint16_t idx, uint64_t generation)
 	vf->mbox.policy = vfbc_pf_policy;
 	vf->mbox.policy_ctx = pf->dev;
 	vf->mbox.notify_reads = pf->params.notify_reads;
-	return 0;
+	return vfbc_pf_mbox_set_limits(&vf->mbox, &(struct vfbc_pf_limits){
+		.rate = pf->params.vf_rate,
+		.burst = pf->params.vf_burst,
+		.max_outstanding = pf->params.vf_outstanding,
+		.quarantine_after = pf->params.quarantine_after,
+	});
 }
 
 static void

@@ -84,6 +84,8 @@ struct vfbc_pf_vf {
 	struct vfbc_pf_mbox mbox;
 	/** mbox.stats at the last xstats reset, which reads subtract. */
 	struct vfbc_pf_mbox_stats xstats_base;
+	bool quarantine_logged;     /**< the service said so once */
+	bool lift_quarantine;       /**< asked by the application, done by the service */
 };
 
 /** A request handed to the decision thread (vfbc_pf_decide.c). */
@@ -146,6 +148,9 @@ int vfbc_pf_service_start(struct vfbc_pf *pf);
  * remove path, which in 22.11 may run after EAL freed its service tables.
  */
 void vfbc_pf_service_stop(struct vfbc_pf *pf, bool removing);
+
+/** Whether VF @p v is quarantined: its mailbox is not served. */
+bool vfbc_pf_vf_quarantined(const struct vfbc_pf_vf *v);
 
 /** Serve every VF once, round robin. @return requests completed. */
 unsigned int vfbc_pf_serve_all(struct vfbc_pf *pf);

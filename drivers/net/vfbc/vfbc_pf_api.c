@@ -85,6 +85,35 @@ rte_pmd_vfbc_pf_invalidate(uint16_t port_id, uint16_t vf, uint64_t block_mask)
 }
 
 int
+rte_pmd_vfbc_pf_lift_quarantine(uint16_t port_id, uint16_t vf)
+{
+	struct vfbc_pf_vf *v;
+	struct vfbc_pf *pf;
+	int ret = pf_vf_lookup(port_id, vf, &pf, &v);
+
+	if (ret < 0)
+		return ret;
+	if (!vfbc_pf_vf_quarantined(v))
+		return 0;
+	/* The service owns the mailbox's state: it lifts it at its next run. */
+	__atomic_store_n(&v->lift_quarantine, true, __ATOMIC_RELEASE);
+	return 1;
+}
+
+int
+rte_pmd_vfbc_pf_vf_is_quarantined(uint16_t port_id, uint16_t vf)
+{
+	struct vfbc_pf_vf *v;
+	struct vfbc_pf *pf;
+	int ret = pf_vf_lookup(port_id, vf, &pf, &v);
+
+	if (ret < 0)
+		return ret;
+	return vfbc_pf_vf_quarantined(v) && !__atomic_load_n(&v->lift_quarantine,
+			__ATOMIC_ACQUIRE);
+}
+
+int
 rte_pmd_vfbc_pf_get_service_id(uint16_t port_id, uint32_t *service_id)
 {
 	struct vfbc_pf *pf = vfbc_pf_from_port(port_id);

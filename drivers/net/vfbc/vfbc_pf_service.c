@@ -10,6 +10,7 @@
 
 #include <rte_service.h>
 #include <rte_service_component.h>
+#include <rte_branch_prediction.h>
 #include <rte_lcore.h>
 
 #include "vfbc_pf.h"
@@ -20,6 +21,43 @@
 /* How long close waits for a service lcore to leave our service. */
 #define VFBC_SERVICE_STOP_WAIT_MS 1000
 
+bool
+vfbc_pf_vf_quarantined(const struct vfbc_pf_vf *v)
+{
+	return __atomic_load_n(&v->mbox.quarantined, __ATOMIC_ACQUIRE);
+}
+
+/* Log a new quarantine once; lift one the application asked to lift. */
+static void
+follow_quarantine(struct vfbc_pf *pf, struct vfbc_pf_vf *v, uint16_t idx)
+{
+	if (__atomic_exchange_n(&v->lift_quarantine, false, __ATOMIC_ACQ_REL)) {
+		vfbc_pf_mbox_lift_quarantine(&v->mbox);
+		v->quarantine_logged = false;
+		VFBC_LOG(NOTICE, "%s: VF %u is served again", pf->dev->data->name, idx);
+	}
+	if (v->mbox.quarantined && !v->quarantine_logged) {
+		v->quarantine_logged = true;
+		VFBC_LOG(WARNING, "%s: VF %u quarantined after %u malformed requests in a row: "
+				"no longer served until rte_pmd_vfbc_pf_lift_quarantine()",
+				pf->dev->data->name, idx, pf->params.quarantine_after);
+	}
+}
+
+static unsigned int
+serve_vf(struct vfbc_pf *pf, uint16_t idx)
+{
+	struct vfbc_pf_vf *v = &pf->vfs[idx];
+	unsigned int done;
+
+	if (unlikely(v->mbox.quarantined || v->lift_quarantine))
+		follow_quarantine(pf, v, idx);
+	done = vfbc_pf_mbox_serve(&v->mbox, pf->params.mbox_burst);
+	if (unlikely(v->mbox.quarantined && !v->quarantine_logged))
+		follow_quarantine(pf, v, idx);
+	return done;
+}
+
 unsigned int
 vfbc_pf_serve_all(struct vfbc_pf *pf)
 {
@@ -28,7 +66,7 @@ vfbc_pf_serve_all(struct vfbc_pf *pf)
 
 	/* Rotate the starting VF so none is always served last. */
 	for (i = 0; i < pf->num_vfs; i++) {
-		done += vfbc_pf_mbox_serve(&pf->vfs[vf].mbox, pf->params.mbox_burst);
+		done += serve_vf(pf, vf);
 		if (++vf == pf->num_vfs)
 			vf = 0;
 	}

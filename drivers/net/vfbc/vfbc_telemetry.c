@@ -239,6 +239,8 @@ vf_info_state(struct vfbc_pf *pf, uint16_t idx, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "invalidated_pending",
 			__atomic_load_n(&ctl->inval_mask, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "nb_blocks", vfbc_pf_vf_nb_blocks(v));
+	rte_tel_data_add_dict_int(d, "quarantined", vfbc_pf_vf_quarantined(v));
+	rte_tel_data_add_dict_int(d, "deciding", LOAD(v->mbox.parked));
 	for (k = 0; k < VFBC_PF_VF_XSTAT_MAX; k++)
 		rte_tel_data_add_dict_u64(d, vfbc_pf_vf_xstat_name(k), vfbc_pf_vf_xstat(v, k));
 }

@@ -81,6 +81,10 @@ static const struct mbox_xstat pf_xstats[VFBC_PF_VF_XSTAT_MAX] = {
 	PF_STAT(DENIED_BY_POLICY, "mbox_denied_by_policy_errors", status[VFBC_ST_DENIED]),
 	PF_STAT(CHUNKS, "mbox_chunks", chunks),
 	PF_STAT(STAGED_DROPS, "mbox_staged_write_drops", staged_drops),
+	PF_STAT(DEFERRED, "mbox_deferred_requests", deferred),
+	PF_STAT(RATE_LIMITED, "mbox_rate_limited_requests", rate_limited),
+	PF_STAT(OVER_LIMIT, "mbox_outstanding_exceeded_errors", over_limit),
+	PF_STAT(QUARANTINES, "mbox_quarantines", quarantines),
 };
 
 /* A new wire status needs its own counter above. */

@@ -45,6 +45,10 @@ enum vfbc_pf_vf_xstat {
 	VFBC_PF_VF_XSTAT_DENIED_BY_POLICY,
 	VFBC_PF_VF_XSTAT_CHUNKS,          /**< chunk requests: blocks larger than a slot */
 	VFBC_PF_VF_XSTAT_STAGED_DROPS,    /**< staged writes dropped unfinished */
+	VFBC_PF_VF_XSTAT_DEFERRED,        /**< parked for the application's decision */
+	VFBC_PF_VF_XSTAT_RATE_LIMITED,
+	VFBC_PF_VF_XSTAT_OVER_LIMIT,
+	VFBC_PF_VF_XSTAT_QUARANTINES,
 	VFBC_PF_VF_XSTAT_MAX,
 };
 
