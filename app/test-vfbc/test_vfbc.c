@@ -1093,6 +1093,263 @@ test_slow_decision(void)
 			LONG_MS, slow_decision_body);
 }
 
+/* ------------------------------------------------- 5c. per-VF limits */
+
+static uint64_t xstat(uint16_t port, const char *name);
+
+/* A VF without a driver, posting exactly what a test wants in its region. */
+struct rogue {
+	struct region_map m;
+	uint32_t mbox_offset;
+	uint32_t depth;
+	uint32_t slot_size;
+	uint32_t next_seq;
+};
+
+static struct vfbc_mbox_desc *
+rogue_desc(struct rogue *r, uint32_t seq)
+{
+	return (struct vfbc_mbox_desc *)(r->m.base + r->mbox_offset +
+			(size_t)(seq & (r->depth - 1)) * r->slot_size);
+}
+
+static bool
+wait_word(const uint32_t *word, uint32_t val)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) != val && now_ms() < deadline)
+		sched_yield();
+	return __atomic_load_n(word, __ATOMIC_ACQUIRE) == val;
+}
+
+/* Map VF @p vf's region and attach as a VF driver would. */
+static int
+rogue_open(struct scn *s, unsigned int vf, struct rogue *r)
+{
+	struct vfbc_region_hdr *hdr;
+	char path[PATH_MAX];
+
+	VT_EQ(region_path(path, sizeof(path), s->dir, s->pf_name, vf), 0);
+	if (region_map_open(&r->m, path, true) != 0)
+		return -1;
+	hdr = (void *)r->m.base;
+	r->mbox_offset = hdr->info.mbox_offset;
+	r->depth = hdr->info.mbox_depth;
+	r->slot_size = hdr->info.slot_size;
+	hdr->vf.proto_min = VFBC_PROTO_VERSION_MIN;
+	hdr->vf.proto_max = VFBC_PROTO_VERSION_MAX;
+	__atomic_store_n(&hdr->vf.attach_nonce, 0x5eed, __ATOMIC_RELEASE);
+	VT_CHECK(wait_word(&hdr->pf.attach_ack, 0x5eed), "no attach answer");
+	r->next_seq = hdr->pf.first_seq;
+	return 0;
+}
+
+/* Fill the request of @p seq, and publish it unless @p hold. */
+static void
+rogue_fill(struct rogue *r, uint32_t seq, uint16_t op, uint16_t flags, uint32_t block,
+		uint32_t len)
+{
+	struct vfbc_mbox_desc *d = rogue_desc(r, seq);
+
+	d->opcode = op;
+	d->flags = flags;
+	d->block_id = block;
+	d->req_len = len;
+	__atomic_store_n(&d->req_seq, seq, __ATOMIC_RELEASE);
+}
+
+static uint32_t
+rogue_post(struct rogue *r, uint16_t op, uint16_t flags, uint32_t block, uint32_t len)
+{
+	uint32_t seq = r->next_seq++;
+
+	rogue_fill(r, seq, op, flags, block, len);
+	return seq;
+}
+
+/* Wait for the completion of @p seq. @return its status, or -1 if none came. */
+static int
+rogue_wait(struct rogue *r, uint32_t seq)
+{
+	struct vfbc_mbox_desc *d = rogue_desc(r, seq);
+
+	if (!wait_word(&d->cpl_seq, seq))
+		return -1;
+	return (int)d->cpl_status;
+}
+
+static bool
+rogue_completed(struct rogue *r, uint32_t seq)
+{
+	return __atomic_load_n(&rogue_desc(r, seq)->cpl_seq, __ATOMIC_ACQUIRE) == seq;
+}
+
+/* Two round trips of the honest VF: every VF was visited by the PF since. */
+static int
+honest_round_trips(uint16_t vf, uint32_t block)
+{
+	uint8_t buf[8] = { 0 };
+	int ret = rte_pmd_vfbc_vf_read_block(vf, block, buf, sizeof(buf));
+
+	VT_CHECK(ret >= 0, "VF read: %d", ret);
+	VT_EQ(rte_pmd_vfbc_vf_write_block(vf, block, buf, sizeof(buf)), 0);
+	return 0;
+}
+
+static int
+wait_quarantined(uint16_t pf, uint16_t vf, int want)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (rte_pmd_vfbc_pf_vf_is_quarantined(pf, vf) != want && now_ms() < deadline)
+		sched_yield();
+	VT_EQ(rte_pmd_vfbc_pf_vf_is_quarantined(pf, vf), want);
+	return 0;
+}
+
+static int
+quarantine_checks(struct scn *s, struct rogue *r)
+{
+	uint16_t pf = s->pf_port, vf0 = s->vf_port[0];
+	uint32_t seq;
+	int i;
+
+	/* Two malformed requests, then a good one: the count starts again. */
+	for (i = 0; i < 2; i++)
+		VT_EQ(rogue_wait(r, rogue_post(r, VFBC_OP_READ, 1, 0x73, 8)), VFBC_ST_INVAL);
+	VT_EQ(rogue_wait(r, rogue_post(r, VFBC_OP_READ, 0, 0x73, 8)), VFBC_ST_OK);
+	VT_EQ(rte_pmd_vfbc_pf_vf_is_quarantined(pf, 1), 0);
+	/* Three in a row: bad opcode, flags, length 0. */
+	VT_EQ(rogue_wait(r, rogue_post(r, 77, 0, 0x73, 8)), VFBC_ST_INVAL);
+	VT_EQ(rogue_wait(r, rogue_post(r, VFBC_OP_WRITE, 4, 0x73, 8)), VFBC_ST_INVAL);
+	VT_EQ(rogue_wait(r, rogue_post(r, VFBC_OP_READ, 0, 0x73, 0)), VFBC_ST_INVAL);
+	if (wait_quarantined(pf, 1, 1) != 0)
+		return -1;
+	/* Its next request, however good, is not served; VF 0 is. */
+	seq = rogue_post(r, VFBC_OP_READ, 0, 0x73, 8);
+	if (honest_round_trips(vf0, 0x73) != 0 || honest_round_trips(vf0, 0x73) != 0)
+		return -1;
+	VT_CHECK(!rogue_completed(r, seq), "a quarantined VF was served");
+	VT_EQ(xstat(pf, "vf1_mbox_quarantines"), 1);
+	VT_EQ(xstat(pf, "mbox_quarantines"), 1);
+	VT_EQ(xstat(pf, "vf1_mbox_invalid_errors"), 5);
+	VT_EQ(xstat(pf, "vf0_mbox_errors"), 0);
+	/* Lifted by the application: the waiting request is served. */
+	VT_EQ(rte_pmd_vfbc_pf_lift_quarantine(pf, 1), 1);
+	VT_EQ(rogue_wait(r, seq), VFBC_ST_OK);
+	VT_EQ(rte_pmd_vfbc_pf_vf_is_quarantined(pf, 1), 0);
+	VT_EQ(rte_pmd_vfbc_pf_lift_quarantine(pf, 1), 0);
+	VT_EQ(rte_pmd_vfbc_pf_lift_quarantine(pf, 2), -EINVAL);
+	VT_EQ(rte_pmd_vfbc_pf_lift_quarantine(vf0, 0), -ENOTSUP);
+	VT_EQ(rte_pmd_vfbc_pf_vf_is_quarantined(vf0, 0), -ENOTSUP);
+	return 0;
+}
+
+static int
+quarantine_body(struct scn *s)
+{
+	struct rogue r;
+	int ret;
+
+	if (rogue_open(s, 1, &r) != 0)
+		return -1;
+	ret = quarantine_checks(s, &r);
+	region_map_close(&r.m);
+	return ret;
+}
+
+/* A VF that keeps sending malformed requests is quarantined, not VF 0. */
+static int
+test_quarantine(void)
+{
+	return scn_run("qrt", "num_vfs=2,quarantine_after=3,block=0x73:8:rw", 1, LONG_MS,
+			quarantine_body);
+}
+
+static int
+wait_xstat(uint16_t port, const char *name, uint64_t want)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (xstat(port, name) != want && now_ms() < deadline)
+		sched_yield();
+	VT_EQ(xstat(port, name), want);
+	return 0;
+}
+
+/* vf_rate=1,vf_burst=2: two requests at once, the third a second later. */
+static int
+rate_body(struct scn *s)
+{
+	uint16_t pf = s->pf_port, vf0 = s->vf_port[0], vf1 = s->vf_port[1];
+	uint32_t tok[3];
+	uint8_t buf[8];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(tok); i++)
+		VT_EQ(rte_pmd_vfbc_vf_post_read(vf0, 0x74, sizeof(buf), &tok[i]), 0);
+	VT_EQ(poll_done(vf0, tok[0], buf, sizeof(buf)), 0);
+	VT_EQ(poll_done(vf0, tok[1], buf, sizeof(buf)), 0);
+	/* The PF holds the third back; VF 1 has a bucket of its own. */
+	if (wait_xstat(pf, "vf0_mbox_rate_limited_requests", 1) != 0)
+		return -1;
+	VT_EQ(rte_pmd_vfbc_vf_read_block(vf1, 0x74, buf, sizeof(buf)), 0);
+	VT_EQ(xstat(pf, "vf1_mbox_rate_limited_requests"), 0);
+	VT_EQ(poll_done(vf0, tok[2], buf, sizeof(buf)), 0);
+	return 0;
+}
+
+static int
+test_vf_rate(void)
+{
+	return scn_run("rate", "num_vfs=2,vf_rate=1,vf_burst=2,block=0x74:8:rw", 2, LONG_MS,
+			rate_body);
+}
+
+/* vf_outstanding=2: the VF port posts no third request; a rogue VF's fails. */
+static int
+outstanding_body(struct scn *s)
+{
+	uint16_t pf = s->pf_port, vf0 = s->vf_port[0];
+	uint32_t tok[3], seq;
+	uint8_t buf[8];
+	struct rogue r;
+	int ret = 0;
+
+	VT_EQ(rte_pmd_vfbc_vf_post_read(vf0, 0x75, sizeof(buf), &tok[0]), 0);
+	VT_EQ(rte_pmd_vfbc_vf_post_read(vf0, 0x75, sizeof(buf), &tok[1]), 0);
+	/* Both are answered, but not collected: still outstanding for the VF. */
+	VT_EQ(rte_pmd_vfbc_vf_post_read(vf0, 0x75, sizeof(buf), &tok[2]), -ETIMEDOUT);
+	VT_EQ(poll_done(vf0, tok[0], buf, sizeof(buf)), 0);
+	VT_EQ(rte_pmd_vfbc_vf_post_read(vf0, 0x75, sizeof(buf), &tok[2]), 0);
+	VT_EQ(poll_done(vf0, tok[1], buf, sizeof(buf)), 0);
+	VT_EQ(poll_done(vf0, tok[2], buf, sizeof(buf)), 0);
+	VT_EQ(xstat(pf, "vf0_mbox_outstanding_exceeded_errors"), 0);
+
+	if (rogue_open(s, 1, &r) != 0)
+		return -1;
+	/* Three at once, the last first, so the PF sees them all at the first. */
+	seq = r.next_seq;
+	rogue_fill(&r, seq + 2, VFBC_OP_READ, 0, 0x75, 8);
+	rogue_fill(&r, seq + 1, VFBC_OP_READ, 0, 0x75, 8);
+	rogue_fill(&r, seq, VFBC_OP_READ, 0, 0x75, 8);
+	if (rogue_wait(&r, seq) != VFBC_ST_OK || rogue_wait(&r, seq + 1) != VFBC_ST_OK ||
+			rogue_wait(&r, seq + 2) != VFBC_ST_INVAL)
+		ret = -1;
+	region_map_close(&r.m);
+	VT_CHECK(ret == 0, "the PF let a VF have 3 requests outstanding");
+	VT_EQ(xstat(pf, "vf1_mbox_outstanding_exceeded_errors"), 1);
+	return 0;
+}
+
+static int
+test_vf_outstanding(void)
+{
+	return scn_run("outs", "num_vfs=2,vf_outstanding=2,block=0x75:8:rw", 1, SHORT_MS,
+			outstanding_body);
+}
+
 /* ------------------------------------------------------------ 6. invalidate */
 
 static int
@@ -4281,6 +4538,9 @@ static const struct vt_case cases[] = {
 	{ "error_contract", test_error_contract },
 	{ "deny_policy", test_deny_policy },
 	{ "slow_decision", test_slow_decision },
+	{ "quarantine", test_quarantine },
+	{ "vf_rate", test_vf_rate },
+	{ "vf_outstanding", test_vf_outstanding },
 	{ "invalidate", test_invalidate },
 	{ "vf_isolation", test_vf_isolation },
 	{ "concurrency", test_concurrency },

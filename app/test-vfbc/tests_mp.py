@@ -503,6 +503,29 @@ def test_vf_killed_while_request_served(ctx):
         pf.quit()
 
 
+def test_slow_decision_other_vfs_served(ctx):
+    """The PF application holds its decision on VF 0's write: VF 1's reads and
+    writes (decided too) go through meanwhile, VF 0's next request waits
+    behind the held one, and both complete once the decision is made."""
+    s = Setup(ctx)
+    with s.pf() as pf:
+        pf.expect("define 0 2 8 rw", "OK")
+        pf.expect("define 1 3 8 rw", "OK")  # the agent holds decisions by block
+        with s.vf(0, timeout_ms=20000) as vf0, s.vf(1) as vf1:
+            pf.expect("hold 2", "OK")
+            vf0.send("write 2 a0")
+            wait_answer(pf, "held", "OK 1")
+            for i in range(4):
+                vf1.expect("write 3 b%d" % i, "OK")
+                vf1.expect("read 3 8", "OK 1 b%d" % i)
+            pf.expect("held", "OK 1")  # still deciding VF 0's write
+            pf.expect("get 0 2", "OK 0")
+            pf.expect("release", "OK")
+            check(vf0.line() == "OK", "VF 0's held write")
+            vf0.expect("read 2 8", "OK 1 a0")
+        pf.quit()
+
+
 def test_second_process_for_same_vf_refused(ctx):
     """Two processes attached as one VF would reset each other's mailbox: the
     second is refused at probe, and the first keeps working."""
