@@ -11,10 +11,15 @@
  *               the same pipeline of requests echoed through two rte_rings.
  *   notices:    from rte_pmd_vfbc_pf_invalidate() to the VF port's event
  *               callback; baseline: a bare futex wake of a sleeping thread.
+ *   slow app:   (-s ms) VF 1's blocking reads while a thread keeps VF 0's
+ *               writes in a RTE_ETH_EVENT_VF_MBOX callback that takes ms
+ *               milliseconds, with decide=async and decide=sync; baseline:
+ *               the same reads without the writer.
  *
  * Baseline and vfbc measurements alternate in rounds on the same lcores.
  *
  * Usage: vfbc-bench <EAL args with 2 lcores> -- [-n iterations] [-d depth] [-t seconds]
+ *        [-s callback_ms]
  * Targets (reported, never asserted): p50 <= 1.5x and p99 <= 3x the baseline;
  * >= 5 M reads/s pipelined.
  */
@@ -51,6 +56,7 @@ struct bench_opts {
 	unsigned int iterations;
 	unsigned int depth;
 	double seconds;
+	unsigned int slow_ms; /* -s: the slow application's mode, 0: not */
 };
 
 struct percentiles {
@@ -308,7 +314,8 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 	o->iterations = 200000;
 	o->depth = 64;
 	o->seconds = 2.0;
-	while ((c = getopt(argc, argv, "n:d:t:")) != -1) {
+	o->slow_ms = 0;
+	while ((c = getopt(argc, argv, "n:d:t:s:")) != -1) {
 		switch (c) {
 		case 'n':
 			o->iterations = (unsigned int)atoi(optarg);
@@ -319,9 +326,12 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 't':
 			o->seconds = atof(optarg);
 			break;
+		case 's':
+			o->slow_ms = (unsigned int)atoi(optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: vfbc-bench <EAL args> -- [-n iterations] "
-					"[-d depth] [-t seconds]\n");
+					"[-d depth] [-t seconds] [-s callback_ms]\n");
 			return -1;
 		}
 	}
@@ -555,6 +565,199 @@ run(const struct bench_opts *o, unsigned int worker, const char *dir)
 	return 0;
 }
 
+/* ------------------------------------------------ the slow PF application */
+
+#define SLOW_BLOCK_ID 0x43
+#define SLOW_WARMUP 100
+/* Samples kept per measurement, which lasts -t seconds. */
+#define SLOW_READS_MAX (1u << 22)
+
+static struct {
+	unsigned int ms;      /* how long the callback takes for VF 0 */
+	bool stop;            /* the writer thread stops */
+	uint64_t calls;       /* callbacks for VF 0 entered */
+	uint64_t writes;      /* VF 0's writes done */
+	int vf0;
+} slow;
+
+static int
+slow_event_cb(uint16_t port_id, enum rte_eth_event_type event, void *cb_arg,
+		void *ret_param)
+{
+	const struct rte_pmd_vfbc_mb_event_param *p = ret_param;
+
+	if (p->vf == 0) {
+		__atomic_fetch_add(&slow.calls, 1, __ATOMIC_RELEASE);
+		rte_delay_us_sleep(slow.ms * 1000);
+	}
+	return 0;
+}
+
+/* VF 0, in a thread of its own: one write after the other, each slowly decided. */
+static void *
+slow_writer(void *arg)
+{
+	uint8_t buf[8] = { 0 };
+
+	while (!__atomic_load_n(&slow.stop, __ATOMIC_ACQUIRE)) {
+		if (rte_pmd_vfbc_vf_write_block(slow.vf0, SLOW_BLOCK_ID, buf, sizeof(buf)) == 0)
+			__atomic_fetch_add(&slow.writes, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/* A PF with decide=@p decide, VF 0 and VF 1 ports, service on @p worker. */
+static int
+slow_setup(const char *dir, const char *decide, unsigned int idx, int *pf, int *vf,
+		uint32_t *sid)
+{
+	char args[512], name[64], vname[64];
+	uint8_t block[BENCH_BLOCK_LEN];
+	unsigned int i;
+
+	snprintf(name, sizeof(name), "net_vfbc_pf_slow%u", idx);
+	snprintf(args, sizeof(args), "num_vfs=2,poll=service,decide=%s,region_dir=%s,"
+			"block=%#x:8:rw,block=%#x:%u:r", decide, dir, SLOW_BLOCK_ID,
+			BENCH_BLOCK_ID, BENCH_BLOCK_LEN);
+	if (rte_vdev_init(name, args) != 0)
+		return -1;
+	*pf = port_of(name);
+	memset(block, 0xcd, sizeof(block));
+	if (rte_pmd_vfbc_pf_set_block(*pf, 1, BENCH_BLOCK_ID, block, sizeof(block)) != 0 ||
+			rte_pmd_vfbc_pf_get_service_id(*pf, sid) != 0 ||
+			rte_eth_dev_callback_register(*pf, RTE_ETH_EVENT_VF_MBOX, slow_event_cb,
+				NULL) != 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		snprintf(vname, sizeof(vname), "net_vfbc_vf_slow%u_%u", idx, i);
+		snprintf(args, sizeof(args), "pf=%s,vf=%u,timeout_ms=5000,region_dir=%s", name,
+				i, dir);
+		if (rte_vdev_init(vname, args) != 0)
+			return -1;
+		vf[i] = port_of(vname);
+	}
+	return 0;
+}
+
+static void
+slow_teardown(int pf, const int *vf)
+{
+	rte_eth_dev_close(vf[0]);
+	rte_eth_dev_close(vf[1]);
+	rte_eth_dev_callback_unregister(pf, RTE_ETH_EVENT_VF_MBOX, slow_event_cb, NULL);
+	rte_eth_dev_close(pf);
+}
+
+/*
+ * VF 1's reads for @p seconds, with VF 0's slow writes going on if @p writer
+ * (from its first callback on). @return samples taken, or -1.
+ */
+static int
+slow_reads(int vf1, double seconds, bool writer, uint64_t *samples, uint64_t *writes)
+{
+	uint8_t buf[BENCH_BLOCK_LEN];
+	unsigned int i, n = 0;
+	uint64_t end;
+	pthread_t t;
+	int ret = 0;
+
+	__atomic_store_n(&slow.stop, false, __ATOMIC_RELEASE);
+	slow.writes = 0;
+	slow.calls = 0;
+	if (writer) {
+		if (pthread_create(&t, NULL, slow_writer, NULL) != 0)
+			return -1;
+		while (__atomic_load_n(&slow.calls, __ATOMIC_ACQUIRE) == 0)
+			rte_pause();
+	}
+	end = rte_rdtsc() + (uint64_t)(seconds * rte_get_tsc_hz());
+	for (i = 0; n < SLOW_READS_MAX && ret == 0; i++) {
+		uint64_t t0 = rte_rdtsc();
+
+		if (t0 >= end)
+			break;
+		if (rte_pmd_vfbc_vf_read_block(vf1, BENCH_BLOCK_ID, buf, sizeof(buf)) !=
+				BENCH_BLOCK_LEN)
+			ret = -1;
+		else if (i >= SLOW_WARMUP)
+			samples[n++] = rte_rdtsc() - t0;
+	}
+	__atomic_store_n(&slow.stop, true, __ATOMIC_RELEASE);
+	if (writer)
+		pthread_join(t, NULL);
+	*writes = slow.writes;
+	return ret < 0 || n == 0 ? -1 : (int)n;
+}
+
+/* Sorted samples over 1 ms: reads that waited for a callback. */
+static uint64_t
+over_1ms(const uint64_t *sorted, unsigned int n)
+{
+	uint64_t ms = rte_get_tsc_hz() / 1000, k = 0;
+
+	while (k < n && sorted[n - 1 - k] > ms)
+		k++;
+	return k;
+}
+
+static int
+slow_one(const struct bench_opts *o, unsigned int worker, const char *dir, const char *decide,
+		unsigned int idx)
+{
+	uint64_t *samples = calloc(SLOW_READS_MAX, sizeof(*samples)), writes = 0;
+	struct percentiles alone, loaded;
+	uint64_t max_alone, max_loaded, slow_alone, slow_loaded;
+	int pf, vf[2], ret = -1, na, nl;
+	uint32_t sid;
+
+	if (samples == NULL || slow_setup(dir, decide, idx, &pf, vf, &sid) != 0 ||
+			service_lcore_on(worker, sid) != 0)
+		goto out;
+	slow.vf0 = vf[0];
+	na = slow_reads(vf[1], o->seconds / 2, false, samples, &writes);
+	if (na < 0)
+		goto off;
+	alone = percentiles_of(samples, (unsigned int)na);
+	max_alone = samples[na - 1];
+	slow_alone = over_1ms(samples, (unsigned int)na);
+	nl = slow_reads(vf[1], o->seconds / 2, true, samples, &writes);
+	if (nl < 0)
+		goto off;
+	loaded = percentiles_of(samples, (unsigned int)nl);
+	max_loaded = samples[nl - 1];
+	slow_loaded = over_1ms(samples, (unsigned int)nl);
+	printf("  decide=%-5s VF 1 alone       %9.0f %9.0f %9.0f %9.0f %10.0f %6" PRIu64
+			" %8d\n", decide, alone.p50, alone.p90, alone.p99, alone.p999,
+			cycles_to_ns(max_alone), slow_alone, na);
+	printf("  decide=%-5s VF 0 slow writes %9.0f %9.0f %9.0f %9.0f %10.0f %6" PRIu64
+			" %8d  (%" PRIu64 " slow writes)\n", decide, loaded.p50, loaded.p90,
+			loaded.p99, loaded.p999, cycles_to_ns(max_loaded), slow_loaded, nl, writes);
+	ret = 0;
+off:
+	service_lcore_off(worker, sid);
+	slow_teardown(pf, vf);
+out:
+	free(samples);
+	return ret;
+}
+
+static int
+run_slow(const struct bench_opts *o, unsigned int worker, const char *dir)
+{
+	slow.ms = o->slow_ms;
+	printf("slow app: VF 1's 64-byte reads for %.1f s, then as long with VF 0's writes "
+			"decided in %u ms each; PF service on lcore %u (ns)\n", o->seconds / 2,
+			o->slow_ms, worker);
+	printf("  %-29s %9s %9s %9s %9s %10s %6s %8s\n", "", "p50", "p90", "p99", "p99.9",
+			"max", ">1ms", "reads");
+	if (slow_one(o, worker, dir, "async", 0) != 0 ||
+			slow_one(o, worker, dir, "sync", 1) != 0) {
+		fprintf(stderr, "vfbc-bench: slow application mode failed\n");
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -579,7 +782,7 @@ main(int argc, char **argv)
 		perror("vfbc-bench: mkdtemp");
 		return 1;
 	}
-	ret = run(&o, worker, dir);
+	ret = o.slow_ms != 0 ? run_slow(&o, worker, dir) : run(&o, worker, dir);
 	rmdir(dir);
 	rte_eal_cleanup();
 	return ret == 0 ? 0 : 1;
