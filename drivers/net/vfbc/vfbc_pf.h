@@ -126,6 +126,7 @@ struct vfbc_pf {
 	unsigned int nb_dec_threads;
 	bool dec_running;
 	bool dec_stop;
+	uint32_t dec_pending;               /**< requests handed over, not completed */
 };
 
 /**

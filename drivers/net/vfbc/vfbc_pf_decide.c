@@ -54,8 +54,20 @@ defer(struct vfbc_pf *pf, uint16_t vf, const struct vfbc_pf_request *req, const 
 	d->data = data;
 	if (rte_ring_sp_enqueue(pf->dec_todo, d) != 0)
 		return false;
+	__atomic_fetch_add(&pf->dec_pending, 1, __ATOMIC_RELAXED);
 	sem_post(&pf->dec_sem); /* one waiting thread takes it */
 	return true;
+}
+
+/*
+ * Whether the port has callbacks at all. Read without ethdev's callback lock:
+ * a callback registered while a request is being served may miss that
+ * request, as it would miss one served just before.
+ */
+static bool
+has_callbacks(const struct rte_eth_dev *dev)
+{
+	return __atomic_load_n(&dev->link_intr_cbs.tqh_first, __ATOMIC_ACQUIRE) != NULL;
 }
 
 int
@@ -64,6 +76,9 @@ vfbc_pf_policy(void *ctx, uint16_t vf, const struct vfbc_pf_request *req, const 
 	struct rte_eth_dev *dev = ctx;
 	struct vfbc_pf *pf = dev->data->dev_private;
 
+	/* Nobody to ask: no detour through a decision thread. */
+	if (!has_callbacks(dev))
+		return 0;
 	if (pf->dec_running && defer(pf, vf, req, data))
 		return VFBC_PF_POLICY_DEFER;
 	return ask_application(dev, vf, req, data);
@@ -85,6 +100,7 @@ vfbc_pf_decide_collect(struct vfbc_pf *pf)
 			completed += vfbc_pf_mbox_decide(&pf->vfs[d->vf].mbox, d->req.ticket,
 					d->allow);
 		}
+		__atomic_fetch_sub(&pf->dec_pending, n, __ATOMIC_RELAXED);
 	} while (n == RTE_DIM(done));
 	return completed;
 }

@@ -118,6 +118,9 @@ vfbc_pf_thread_run(void *arg)
 			idle_ns = VFBC_THREAD_IDLE_MIN_NS;
 			continue;
 		}
+		/* A decision may come back any time: do not doze off meanwhile. */
+		if (__atomic_load_n(&pf->dec_pending, __ATOMIC_RELAXED) != 0)
+			idle_ns = VFBC_THREAD_IDLE_MIN_NS;
 		ts.tv_sec = 0;
 		ts.tv_nsec = (long)idle_ns;
 		nanosleep(&ts, NULL);
