@@ -415,6 +415,29 @@ def vf1_mac_hex(vf):
     return got.split()[1].replace(":", "").lower() + "0000"
 
 
+def test_pf_restart_vf_datapath(ctx):
+    """After its PF was killed and restarted, a VF port reconnects, and a stop
+    and start of the port moves its queues to the new PF's rings."""
+    s = Setup(ctx)
+    with s.pf() as pf, s.vf(0) as vf0:
+        pf_mac = pf.cmd("mac").split()[1]
+        vf0.expect("send %s 0 10" % pf_mac, "OK 10")
+        pf.expect("recv 10", "OK 10 0 0-9")
+        pf.kill()
+        with s.pf() as pf2:
+            wait_answer(vf0, "link", "OK up")
+            vf0.expect("port_stop", "OK")
+            vf0.expect("port_start", "OK")
+            wait_answer(vf0, "link", "OK up")
+            vf0.expect("send %s 100 20" % pf_mac, "OK 20")
+            pf2.expect("recv 20", "OK 20 0 100-119")
+            mac0 = vf0.cmd("mac").split()[1]
+            pf2.expect("send %s 200 5" % mac0, "OK 5")
+            vf0.expect("recv 5", "OK 5 0 200-204")
+            vf0.quit()
+            pf2.quit()
+
+
 def test_vf_without_pf(ctx):
     s = Setup(ctx)
     vf = s.vf(0, pf_name=ctx.unique("net_vfbc_pfnone"))

@@ -20,6 +20,7 @@
  *                                                -> OK <frames> <damaged> <first>-<last>|-
  *         stats                                  -> OK <ipackets> <opackets> <ierrors> <oerrors>
  *         xstat <name>                           -> OK <value>
+ *         port_stop   port_start                 stop / start the port (PF: the VFs' uplink)
  *   PF:   define <vf> <id> <capacity> <r|w|rw|none>
  *         set <vf> <id> <hex>   get <vf> <id>    -> OK <len> <hex>
  *         invalidate <vf> <mask>
@@ -29,7 +30,6 @@
  *         hold <id>                              VF_MBOX callbacks for <id> wait for release
  *         held                                   -> OK <callbacks waiting in hold now>
  *         release                                let them (and later ones) go on
- *         port_stop   port_start                 stop / start the PF port (VF uplink)
  *   VF:   read <id> <len>                        -> OK <n> <hex>
  *         write <id> <hex>
  *         inval                                  -> OK <mask, 0x hex>
@@ -456,7 +456,7 @@ cmd_unstall(struct agent *ag, char **argv, char *out)
 	return service_run(ag, true);
 }
 
-/* The PF port's state is its VFs' uplink. */
+/* A PF port's state is its VFs' uplink; a VF port's start maps its queues. */
 static int
 cmd_port_stop(struct agent *ag, char **argv, char *out)
 {
@@ -731,8 +731,8 @@ static const struct command commands[] = {
 	{ "events", AGENT_PF, 0, cmd_events },
 	{ "stall", AGENT_PF, 0, cmd_stall },
 	{ "unstall", AGENT_PF, 0, cmd_unstall },
-	{ "port_stop", AGENT_PF, 0, cmd_port_stop },
-	{ "port_start", AGENT_PF, 0, cmd_port_start },
+	{ "port_stop", AGENT_ANY, 0, cmd_port_stop },
+	{ "port_start", AGENT_ANY, 0, cmd_port_start },
 	{ "hold", AGENT_PF, 1, cmd_hold },
 	{ "held", AGENT_PF, 0, cmd_held },
 	{ "release", AGENT_PF, 0, cmd_release },

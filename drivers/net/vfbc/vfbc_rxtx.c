@@ -72,6 +72,9 @@ struct vfbc_pf_rxq {
 struct vfbc_vf_queue {
 	struct vfbc_queue q;
 	struct vfbc_pring ring;
+	uint8_t *area;    /* the region's rings the queue maps: a PF restart changes it */
+	uint32_t dir;
+	uint16_t nb_desc;
 };
 
 static void
@@ -545,8 +548,36 @@ vf_queue_setup(struct rte_eth_dev *dev, uint16_t qid, unsigned int socket, uint3
 	queue_init(&q->q, dev, qid, vf_queue_ring_errors);
 	vfbc_pring_map(&q->ring, vf->region.ring_area, &vf->region.rings,
 			vfbc_pring_index(qid, dir));
+	q->area = vf->region.ring_area;
+	q->dir = dir;
 	*out = q;
 	return 0;
+}
+
+/*
+ * At start, the datapath stopped: move a queue set up before its PF was
+ * restarted to the new PF's ring. A queue the new PF has no ring for keeps
+ * the old one, which nobody reads any more.
+ */
+static void
+vf_queue_follow_region(struct rte_eth_dev *dev, struct vfbc_vf_queue *q)
+{
+	struct vfbc_vf *vf = dev->data->dev_private;
+
+	rte_rwlock_read_lock(&vf->conn_lock);
+	if (q->area != vf->region.ring_area) {
+		if (vf->region.ring_area == NULL || q->q.queue_id >= vf->region.rings.nb_pairs) {
+			VFBC_LOG(ERR, "%s: queue %u has no packet ring at the restarted PF",
+					dev->data->name, q->q.queue_id);
+		} else {
+			vfbc_pring_map(&q->ring, vf->region.ring_area, &vf->region.rings,
+					vfbc_pring_index(q->q.queue_id, q->dir));
+			if (q->dir == VFBC_RING_DIR_TO_PF)
+				q->ring.limit = ring_limit(q->nb_desc, &vf->region.rings);
+			q->area = vf->region.ring_area;
+		}
+	}
+	rte_rwlock_read_unlock(&vf->conn_lock);
 }
 
 int
@@ -578,6 +609,7 @@ vfbc_vf_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	if (ret < 0)
 		return ret;
 	q->ring.limit = ring_limit(nb_desc, &vf->region.rings);
+	q->nb_desc = nb_desc;
 	dev->data->tx_queues[qid] = q;
 	return 0;
 }
@@ -594,13 +626,16 @@ vfbc_vf_rings_start(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
 		struct vfbc_vf_queue *q = dev->data->tx_queues[i];
 
-		if (q != NULL)
+		if (q != NULL) {
+			vf_queue_follow_region(dev, q);
 			vfbc_pring_prod_adopt(&q->ring);
+		}
 	}
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct vfbc_vf_queue *q = dev->data->rx_queues[i];
 
 		if (q != NULL) {
+			vf_queue_follow_region(dev, q);
 			vfbc_pring_cons_adopt(&q->ring);
 			vfbc_pring_set_ready(&q->ring, true);
 		}

@@ -6,6 +6,8 @@
  * (vfbc_vf_monitor.c).
  */
 
+#include <stdlib.h>
+
 #include <bus_vdev_driver.h>
 #include <ethdev_vdev.h>
 #include <rte_lcore.h>
@@ -98,6 +100,10 @@ vfbc_vf_release(struct vfbc_vf *vf)
 	if (vf->mbox.slots != NULL)
 		vfbc_vf_mbox_fini(&vf->mbox);
 	vfbc_region_close(&vf->region);
+	while (vf->nb_retired > 0)
+		vfbc_region_close(&vf->retired[--vf->nb_retired]);
+	free(vf->retired);
+	vf->retired = NULL;
 	pthread_mutex_destroy(&vf->config_lock);
 }
 

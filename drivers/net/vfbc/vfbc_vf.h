@@ -40,6 +40,8 @@ struct vfbc_vf {
 	struct vfbc_region region;
 	struct vfbc_vf_mbox mbox;
 	uint64_t reconnects;                 /**< PF restarts the port followed */
+	struct vfbc_region *retired;         /**< gone PFs' regions, mapped until close */
+	unsigned int nb_retired;
 	bool refreshing;                     /**< reconnected, blocks not read yet: link down */
 	/** mbox.stats at the last xstats reset, which reads subtract. */
 	struct vfbc_vf_mbox_stats xstats_base;

@@ -13,6 +13,7 @@
  */
 
 #include <poll.h>
+#include <stdlib.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -88,6 +89,29 @@ wait_new_region(struct vfbc_vf *vf, struct vfbc_region *r)
 }
 
 /*
+ * Keep the old region mapped until the port closes: the port's queues, which
+ * no lock guards, use its rings until the port is started again (see
+ * vfbc_vf_rings_start()). Only its file descriptor is closed.
+ */
+static void
+retire(struct vfbc_vf *vf, struct vfbc_region *old)
+{
+	struct vfbc_region *r = realloc(vf->retired, (vf->nb_retired + 1) * sizeof(*r));
+
+	if (old->fd >= 0)
+		close(old->fd);
+	old->fd = -1;
+	if (r == NULL) {
+		/* Leaked rather than unmapped under a queue. */
+		VFBC_LOG(ERR, "%s: out of memory: the gone PF's region stays mapped",
+				vf->dev->data->name);
+		return;
+	}
+	r[vf->nb_retired++] = *old;
+	vf->retired = r;
+}
+
+/*
  * Swap the port's region for @p r, with no thread using the old one: the
  * notice thread is stopped, and calls hold conn_lock for reading.
  */
@@ -105,7 +129,7 @@ rebind(struct vfbc_vf *vf, struct vfbc_region *r)
 		*r = vf->region;
 		vf->region = old;
 	} else {
-		vfbc_region_close(&old);
+		retire(vf, &old);
 		vfbc_vf_mbox_attach_start(&vf->mbox);
 		/* No link until the new PF's well-known blocks are in. */
 		__atomic_store_n(&vf->refreshing, true, __ATOMIC_RELEASE);
