@@ -207,6 +207,7 @@ vfbc_vf_probe(struct rte_vdev_device *vdev)
 	vf->timeout_ns = (uint64_t)params.timeout_ms * 1000000;
 	rte_spinlock_init(&vf->inval_lock);
 	rte_rwlock_init(&vf->conn_lock);
+	vf->monitor_stop_fd = -1;
 	pthread_mutex_init(&vf->config_lock, NULL);
 	dev->dev_ops = &vfbc_vf_ops;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;

@@ -47,6 +47,7 @@ struct vfbc_vf {
 	struct vfbc_vf_mbox_stats xstats_base;
 	pthread_t monitor;
 	bool monitor_running;
+	int monitor_stop_fd;                 /**< eventfd: the port closes */
 	bool closed;
 	pthread_t watch;                     /**< notice thread, see vfbc_vf_watch.c */
 	bool watch_running;

@@ -8,12 +8,15 @@
  * binds the port to it, re-reads the well-known blocks and follows the new
  * PF's link, and watches that PF in turn.
  *
- * The thread can be cancelled only while it waits (for the PF to go, for a
- * new one to come): everything else it does holds locks.
+ * The thread is never cancelled: everything it does may hold locks. It
+ * waits on an eventfd that port close signals, besides what it waits for.
+ * Only the lock wait, fcntl(F_OFD_SETLKW), cannot watch an eventfd: a
+ * short-lived thread of its own does it, and is cancelled there.
  */
 
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -29,15 +32,6 @@
 /* Every block may have changed under a restarted PF. */
 #define VFBC_VF_ALL_BLOCKS UINT64_MAX
 
-static void
-close_fd(void *arg)
-{
-	int fd = *(int *)arg;
-
-	if (fd >= 0)
-		close(fd);
-}
-
 static int
 region_path_of(const struct vfbc_vf *vf, char *path, size_t len)
 {
@@ -45,32 +39,48 @@ region_path_of(const struct vfbc_vf *vf, char *path, size_t len)
 			(uint16_t)vf->params.vf);
 }
 
+/* Whether the port closes: the eventfd stays readable once signalled. */
+static bool
+stopping(const struct vfbc_vf *vf)
+{
+	struct pollfd pfd = { .fd = vf->monitor_stop_fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1;
+}
+
 /*
  * Wait until a live PF publishes our region again, and map it into @p r.
- * Cancellation point. @return 0, or a negative errno that ends the wait.
+ * @return 0, -ECANCELED when the port closes, or a negative errno that ends
+ *   the wait.
  */
 static int
 wait_new_region(struct vfbc_vf *vf, struct vfbc_region *r)
 {
+	struct pollfd pfd[2] = {
+		{ .fd = vf->monitor_stop_fd, .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
+	};
 	char path[PATH_MAX];
-	struct pollfd pfd = { .events = POLLIN };
-	char ev[4096];
+	char ev[512];
 	int ret;
 
 	ret = region_path_of(vf, path, sizeof(path));
 	if (ret < 0)
 		return ret;
-	pfd.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (pfd.fd >= 0 && inotify_add_watch(pfd.fd, vf->params.region_dir,
+	pfd[1].fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (pfd[1].fd >= 0 && inotify_add_watch(pfd[1].fd, vf->params.region_dir,
 			IN_CREATE | IN_MOVED_TO | IN_ATTRIB) < 0) {
-		close(pfd.fd);
-		pfd.fd = -1;
+		close(pfd[1].fd);
+		pfd[1].fd = -1; /* poll() ignores it: look every second */
 	}
-	pthread_cleanup_push(close_fd, &pfd.fd);
 	for (;;) {
+		if (stopping(vf)) {
+			ret = -ECANCELED;
+			break;
+		}
 		/* Drain first, then look: a link made after the look wakes the poll. */
-		if (pfd.fd >= 0)
-			while (read(pfd.fd, ev, sizeof(ev)) > 0)
+		if (pfd[1].fd >= 0)
+			while (read(pfd[1].fd, ev, sizeof(ev)) > 0)
 				;
 		ret = vfbc_region_open(r, path, (uint16_t)vf->params.vf);
 		/* -ENOENT: no PF yet; -ENOTCONN: the dead PF's link; -EBUSY: another
@@ -79,12 +89,10 @@ wait_new_region(struct vfbc_vf *vf, struct vfbc_region *r)
 		 */
 		if (ret == 0 || ret == -ENOMEM)
 			break;
-		if (pfd.fd >= 0)
-			poll(&pfd, 1, VFBC_VF_RECONNECT_POLL_MS);
-		else
-			poll(NULL, 0, VFBC_VF_RECONNECT_POLL_MS);
+		poll(pfd, RTE_DIM(pfd), VFBC_VF_RECONNECT_POLL_MS);
 	}
-	pthread_cleanup_pop(1);
+	if (pfd[1].fd >= 0)
+		close(pfd[1].fd);
 	return ret;
 }
 
@@ -189,9 +197,9 @@ reconnect(struct vfbc_vf *vf)
 	struct vfbc_region r;
 	int ret;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 	ret = wait_new_region(vf, &r);
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	if (ret == -ECANCELED)
+		return ret;
 	if (ret == 0) {
 		vfbc_vf_watch_stop(vf);
 		ret = rebind(vf, &r);
@@ -209,17 +217,73 @@ reconnect(struct vfbc_vf *vf)
 	return 0;
 }
 
+/* What the lock waiter found, and the eventfd it says so on. */
+struct lock_wait {
+	const struct vfbc_region *region;
+	int done_fd;
+	int ret;
+};
+
+static void *
+lock_waiter_run(void *arg)
+{
+	struct lock_wait *w = arg;
+	uint64_t one = 1;
+
+	w->ret = vfbc_region_wait_pf_exit(w->region);
+	if (write(w->done_fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		w->ret = -errno;
+	return NULL;
+}
+
+/*
+ * Block until the PF's liveness lock goes away, or the port closes.
+ * @return 0 when the PF is gone, -ECANCELED when the port closes, or another
+ *   negative errno.
+ */
+static int
+wait_pf_gone(struct vfbc_vf *vf)
+{
+	struct lock_wait w = { .region = &vf->region, .ret = -EINTR };
+	struct pollfd pfd[2] = {
+		{ .fd = vf->monitor_stop_fd, .events = POLLIN },
+		{ .events = POLLIN },
+	};
+	pthread_t t;
+	int ret;
+
+	w.done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (w.done_fd < 0)
+		return -errno;
+	pfd[1].fd = w.done_fd;
+	ret = pthread_create(&t, NULL, lock_waiter_run, &w);
+	if (ret != 0) {
+		close(w.done_fd);
+		return -ret;
+	}
+	while (poll(pfd, RTE_DIM(pfd), -1) < 0 && errno == EINTR)
+		;
+	if (pfd[1].revents == 0 && stopping(vf)) {
+		pthread_cancel(t); /* it sleeps in fcntl(F_OFD_SETLKW), a cancellation point */
+		ret = -ECANCELED;
+	} else {
+		ret = 0;
+	}
+	pthread_join(t, NULL);
+	close(w.done_fd);
+	return ret == 0 ? w.ret : ret;
+}
+
 static void *
 vfbc_vf_monitor_run(void *arg)
 {
 	struct vfbc_vf *vf = arg;
 	int ret;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	do {
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-		ret = vfbc_region_wait_pf_exit(&vf->region);
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		ret = wait_pf_gone(vf);
+		if (ret == -ECANCELED)
+			break;
 		if (ret < 0) {
 			VFBC_LOG(ERR, "%s: cannot watch PF %s: %s", vf->dev->data->name,
 					vf->params.pf, rte_strerror(-ret));
@@ -236,6 +300,13 @@ vfbc_vf_monitor_start(struct vfbc_vf *vf)
 	char tname[RTE_MAX_THREAD_NAME_LEN];
 	int ret;
 
+	vf->monitor_stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vf->monitor_stop_fd < 0) {
+		ret = errno;
+		VFBC_LOG(ERR, "%s: cannot create PF monitor's eventfd: %s", vf->dev->data->name,
+				strerror(ret));
+		return -ret;
+	}
 	snprintf(tname, sizeof(tname), "vfbc-mon-%s", vf->dev->data->name + strlen("net_vfbc_"));
 	ret = rte_ctrl_thread_create(&vf->monitor, tname, NULL, vfbc_vf_monitor_run, vf);
 	if (ret != 0) {
@@ -250,10 +321,17 @@ vfbc_vf_monitor_start(struct vfbc_vf *vf)
 void
 vfbc_vf_monitor_stop(struct vfbc_vf *vf)
 {
-	if (!vf->monitor_running)
-		return;
-	/* It is cancellable only where it waits: in fcntl(F_OFD_SETLKW) or poll(). */
-	pthread_cancel(vf->monitor);
-	pthread_join(vf->monitor, NULL);
-	vf->monitor_running = false;
+	uint64_t one = 1;
+
+	if (vf->monitor_running) {
+		/* It sees the eventfd wherever it waits, and stays readable. */
+		if (write(vf->monitor_stop_fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+			VFBC_LOG(ERR, "%s: cannot signal the PF monitor: %s",
+					vf->dev->data->name, strerror(errno));
+		pthread_join(vf->monitor, NULL);
+		vf->monitor_running = false;
+	}
+	if (vf->monitor_stop_fd >= 0)
+		close(vf->monitor_stop_fd);
+	vf->monitor_stop_fd = -1;
 }
