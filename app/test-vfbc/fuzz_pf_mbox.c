@@ -21,6 +21,10 @@
  * capacities) and the PF's private state (next_seq moves by what it served; the
  * write it stages chunk by chunk, protocol 2).
  *
+ * The PF application may also defer its decision (the request is parked until
+ * vfbc_pf_mbox_decide(), and the VF is not served meanwhile), and set the
+ * limits that do not depend on time: max_outstanding and quarantine_after.
+ *
  * Input format: see enum fz_op; app/test-vfbc/fuzz-corpus/make_seeds.py
  * writes inputs of each kind.
  */
@@ -103,6 +107,16 @@ struct fz_pf_model {
 	uint16_t proto_version;
 	bool attached;
 	struct vfbc_pf_staged staged; /* the write being staged chunk by chunk */
+	uint32_t ticket;          /* policy calls so far: the last one's ticket */
+	bool parked;
+	bool park_stale;
+	struct vfbc_pf_request park_req;
+	uint8_t park_data[FZ_BLOCK_MAX]; /* a parked write's payload */
+	struct vfbc_pf_limits limits;
+	bool excess;
+	uint32_t excess_seq;
+	uint32_t bad_streak;
+	bool quarantined;
 	struct vfbc_pf_mbox_stats stats;
 };
 
@@ -124,6 +138,7 @@ struct fz_call {
 /* The PF application's policy, and what the VF does while it runs. */
 struct fz_policy {
 	bool installed;
+	bool defer;         /* every call defers: FZ_DECIDE decides */
 	uint32_t deny;      /* decisions, one bit per call, in turn */
 	uint32_t calls;     /* calls in this input */
 	uint32_t poke_off;  /* from the start of the request's slot */
@@ -423,10 +438,16 @@ check_pf_state(const struct fz_env *e)
 				memcmp(mb->staged_data, staged_data, mb->staged.filled) == 0,
 				"staged write of block %#x: %u of %u bytes", mb->staged.block_id,
 				mb->staged.filled, mb->staged.total);
+	FZ_CHECK(mb->parked == e->pm.parked && mb->park_stale == e->pm.park_stale,
+			"parked %d stale %d", mb->parked, mb->park_stale);
+	FZ_CHECK(mb->quarantined == e->pm.quarantined && mb->bad_streak == e->pm.bad_streak,
+			"quarantined %d, %u malformed in a row", mb->quarantined, mb->bad_streak);
 	FZ_CHECK(a->attaches == m->attaches && a->requests == m->requests &&
 			a->reads == m->reads && a->writes == m->writes &&
 			a->completions == m->completions && a->wakeups == m->wakeups &&
-			a->chunks == m->chunks && a->staged_drops == m->staged_drops,
+			a->chunks == m->chunks && a->staged_drops == m->staged_drops &&
+			a->deferred == m->deferred && a->over_limit == m->over_limit &&
+			a->quarantines == m->quarantines && a->rate_limited == 0,
 			"counters: %" PRIu64 " requests, %" PRIu64 " completions",
 			a->requests, a->completions);
 	for (st = 0; st < VFBC_ST_MAX; st++)
@@ -493,20 +514,27 @@ fz_policy(void *ctx, uint16_t vf, const struct vfbc_pf_request *req, const void 
 	c->write = data != NULL;
 	c->deny = (pol->deny >> (pol->calls++ % 32)) & 1;
 	policy_poke(e, e->r.base, slot);
+	if (pol->defer)
+		return VFBC_PF_POLICY_DEFER;
 	return c->deny ? -1 : 0;
 }
+
+/* Returned by model_consult for a deferred decision, and by the model_* requests. */
+#define FZ_PARKED UINT32_MAX
 
 /*
  * Match the PF's next policy call, and the payload it passed (@p data, NULL
  * for a read); apply the VF's poke to the model too.
+ * @return whether it denies, or FZ_PARKED when it defers.
  */
-static bool
-model_consult(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req,
+static uint32_t
+model_consult(struct fz_env *e, uint32_t slot, struct vfbc_pf_request *req,
 		const uint8_t *data)
 {
 	struct fz_policy *pol = &e->pol;
 	const struct fz_call *c;
 
+	req->ticket = ++e->pm.ticket;
 	FZ_CHECK(pol->checked < pol->logged, "seq %u: policy not called", req->seq);
 	c = &pol->log[pol->checked++];
 	FZ_CHECK(memcmp(&c->req, req, sizeof(*req)) == 0 && c->write == (data != NULL),
@@ -515,29 +543,56 @@ model_consult(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req
 	FZ_CHECK(data == NULL || memcmp(c->data, data, req->len) == 0,
 			"seq %u: the policy saw another payload", req->seq);
 	policy_poke(e, e->expect, slot);
+	if (pol->defer) {
+		e->pm.parked = true;
+		e->pm.park_req = *req;
+		e->pm.stats.deferred++;
+		return FZ_PARKED;
+	}
 	return c->deny;
 }
 
+static void
+model_read_block(struct fz_env *e, uint32_t slot, int b, uint32_t want, uint32_t *len)
+{
+	*len = RTE_MIN(want, model.info[b].len);
+	memcpy(exp_data(e, slot), model.data[b], *len);
+}
+
+static void
+model_write_block(int b, const uint8_t *data, uint32_t len)
+{
+	memcpy(model.data[b], data, len);
+	model.info[b].len = len;
+	model.info[b].version++;
+}
+
 static uint32_t
-model_read(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req, uint32_t *len)
+model_read(struct fz_env *e, uint32_t slot, struct vfbc_pf_request *req, uint32_t *len)
 {
 	int b = model_find(req->block_id);
+	uint32_t verdict;
 
 	e->pm.stats.reads++;
 	if (b < 0)
 		return VFBC_ST_NOENT;
 	if ((model.info[b].flags & VFBC_BLOCK_VF_READ) == 0)
 		return VFBC_ST_ACCES;
-	if (e->pol.installed && e->mb.notify_reads && model_consult(e, slot, req, NULL))
-		return VFBC_ST_DENIED;
-	*len = RTE_MIN(req->len, model.info[b].len);
-	memcpy(exp_data(e, slot), model.data[b], *len);
+	if (e->pol.installed && e->mb.notify_reads) {
+		verdict = model_consult(e, slot, req, NULL);
+		if (verdict == FZ_PARKED)
+			return FZ_PARKED;
+		if (verdict)
+			return VFBC_ST_DENIED;
+	}
+	model_read_block(e, slot, b, req->len, len);
 	return VFBC_ST_OK;
 }
 
 static uint32_t
-model_write(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req)
+model_write(struct fz_env *e, uint32_t slot, struct vfbc_pf_request *req)
 {
+	uint32_t verdict;
 	int b = model_find(req->block_id);
 
 	e->pm.stats.writes++;
@@ -549,21 +604,40 @@ model_write(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req)
 		return VFBC_ST_MSGSIZE;
 	/* What the PF stores is what the slot held before the policy ran. */
 	memcpy(staging, exp_data(e, slot), req->len);
-	if (e->pol.installed && model_consult(e, slot, req, staging))
-		return VFBC_ST_DENIED;
-	memcpy(model.data[b], staging, req->len);
-	model.info[b].len = req->len;
-	model.info[b].version++;
+	if (e->pol.installed) {
+		verdict = model_consult(e, slot, req, staging);
+		if (verdict == FZ_PARKED) {
+			memcpy(e->pm.park_data, staging, req->len);
+			return FZ_PARKED;
+		}
+		if (verdict)
+			return VFBC_ST_DENIED;
+	}
+	model_write_block(b, staging, req->len);
 	return VFBC_ST_OK;
+}
+
+/* The chunk of block @p b that @p req reads, with the block's length and version. */
+static void
+model_read_chunk_of(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req, int b,
+		uint32_t *len)
+{
+	struct vfbc_mbox_desc *d = exp_desc(e, slot);
+
+	if (req->offset < model.info[b].len) {
+		*len = RTE_MIN(req->len, model.info[b].len - req->offset);
+		memcpy(exp_data(e, slot), model.data[b] + req->offset, *len);
+	}
+	d->cpl_total = model.info[b].len;
+	d->cpl_version = model.info[b].version;
 }
 
 /* A read chunk: as a read, at an offset, with the block's length and version. */
 static uint32_t
-model_read_chunk(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req,
-		uint32_t *len)
+model_read_chunk(struct fz_env *e, uint32_t slot, struct vfbc_pf_request *req, uint32_t *len)
 {
-	struct vfbc_mbox_desc *d = exp_desc(e, slot);
 	int b = model_find(req->block_id);
+	uint32_t verdict;
 
 	e->pm.stats.reads++;
 	e->pm.stats.chunks++;
@@ -571,14 +645,14 @@ model_read_chunk(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *
 		return VFBC_ST_NOENT;
 	if ((model.info[b].flags & VFBC_BLOCK_VF_READ) == 0)
 		return VFBC_ST_ACCES;
-	if (e->pol.installed && e->mb.notify_reads && model_consult(e, slot, req, NULL))
-		return VFBC_ST_DENIED;
-	if (req->offset < model.info[b].len) {
-		*len = RTE_MIN(req->len, model.info[b].len - req->offset);
-		memcpy(exp_data(e, slot), model.data[b] + req->offset, *len);
+	if (e->pol.installed && e->mb.notify_reads) {
+		verdict = model_consult(e, slot, req, NULL);
+		if (verdict == FZ_PARKED)
+			return FZ_PARKED;
+		if (verdict)
+			return VFBC_ST_DENIED;
 	}
-	d->cpl_total = model.info[b].len;
-	d->cpl_version = model.info[b].version;
+	model_read_chunk_of(e, slot, req, b, len);
 	return VFBC_ST_OK;
 }
 
@@ -623,15 +697,21 @@ model_staged_commit(struct fz_env *e, uint32_t slot, const struct vfbc_pf_reques
 		.len = st->total, .total = st->total,
 	};
 	int b = model_find(req->block_id);
+	uint32_t verdict;
 
 	st->active = false;
-	if (e->pol.installed && model_consult(e, slot, &whole, staged_data))
-		return VFBC_ST_DENIED;
+	if (e->pol.installed) {
+		verdict = model_consult(e, slot, &whole, staged_data);
+		if (verdict == FZ_PARKED) {
+			memcpy(e->pm.park_data, staged_data, whole.len);
+			return FZ_PARKED;
+		}
+		if (verdict)
+			return VFBC_ST_DENIED;
+	}
 	/* Blocks are never removed, nor their rights changed: the start's checks hold. */
 	FZ_CHECK(b >= 0, "staged block %#x gone", req->block_id);
-	memcpy(model.data[b], staged_data, whole.len);
-	model.info[b].len = whole.len;
-	model.info[b].version++;
+	model_write_block(b, staged_data, whole.len);
 	return VFBC_ST_OK;
 }
 
@@ -663,13 +743,33 @@ model_write_chunk(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request 
 	return model_staged_commit(e, slot, req);
 }
 
+/* Request seq + max_outstanding, seen posted when seq is served, fails. */
+static bool
+model_over_limit(struct fz_env *e, uint32_t seq)
+{
+	struct fz_pf_model *pm = &e->pm;
+	uint32_t lim = pm->limits.max_outstanding, mask = e->r.mbox_depth - 1;
+
+	if (lim != 0 && lim <= mask && !pm->excess &&
+			exp_desc(e, (seq + lim) & mask)->req_seq == seq + lim) {
+		pm->excess = true;
+		pm->excess_seq = seq + lim;
+	}
+	if (!pm->excess || seq != pm->excess_seq)
+		return false;
+	pm->excess = false;
+	pm->stats.over_limit++;
+	return true;
+}
+
 static uint32_t
-model_request(struct fz_env *e, uint32_t slot, const struct vfbc_pf_request *req,
-		uint32_t *len)
+model_request(struct fz_env *e, uint32_t slot, struct vfbc_pf_request *req, uint32_t *len)
 {
 	bool chunk = req->opcode == VFBC_OP_READ_CHUNK || req->opcode == VFBC_OP_WRITE_CHUNK;
 
 	*len = 0;
+	if (model_over_limit(e, req->seq))
+		return VFBC_ST_INVAL;
 	if (req->flags != 0 || req->len == 0)
 		return VFBC_ST_INVAL;
 	if (chunk && e->pm.proto_version < VFBC_PROTO_VERSION_CHUNKS)
@@ -709,6 +809,7 @@ model_attach(struct fz_env *e, uint32_t nonce)
 	pm->nonce_seen = nonce;
 	pm->stats.attaches++;
 	model_staged_drop(e);
+	pm->park_stale = pm->parked;
 	/* A whole ring of sequence numbers is skipped, none reused. */
 	pm->next_seq += e->r.mbox_depth;
 	pm->attached = lo <= hi;
@@ -721,6 +822,27 @@ model_attach(struct fz_env *e, uint32_t nonce)
 }
 
 static void
+model_complete(struct fz_env *e, uint32_t slot, uint32_t seq, uint32_t status, uint32_t len)
+{
+	struct vfbc_mbox_desc *d = exp_desc(e, slot);
+	struct fz_pf_model *pm = &e->pm;
+
+	d->cpl_status = status;
+	d->cpl_len = len;
+	d->cpl_seq = seq;
+	pm->stats.completions++;
+	pm->stats.status[status]++;
+	if (status != VFBC_ST_INVAL && status != VFBC_ST_PROTO) {
+		pm->bad_streak = 0;
+	} else if (++pm->bad_streak >= pm->limits.quarantine_after &&
+			pm->limits.quarantine_after != 0) {
+		pm->quarantined = true;
+		pm->stats.quarantines++;
+	}
+}
+
+/* @return false if the request was parked. */
+static bool
 model_one(struct fz_env *e, uint32_t slot, uint32_t seq)
 {
 	struct vfbc_mbox_desc *d = exp_desc(e, slot);
@@ -733,12 +855,10 @@ model_one(struct fz_env *e, uint32_t slot, uint32_t seq)
 
 	e->pm.stats.requests++;
 	status = model_request(e, slot, &req, &len);
-	d = exp_desc(e, slot);
-	d->cpl_status = status;
-	d->cpl_len = len;
-	d->cpl_seq = seq;
-	e->pm.stats.completions++;
-	e->pm.stats.status[status]++;
+	if (status == FZ_PARKED)
+		return false;
+	model_complete(e, slot, seq, status, len);
+	return true;
 }
 
 /* What vfbc_pf_mbox_serve() must do, applied to the model. @return requests served. */
@@ -749,21 +869,62 @@ model_serve(struct fz_env *e, unsigned int budget)
 	uint32_t mask = e->r.mbox_depth - 1;
 	unsigned int n;
 
+	if (e->pm.quarantined)
+		return 0;
 	if (h->vf.attach_nonce != e->pm.nonce_seen)
 		model_attach(e, h->vf.attach_nonce);
-	if (!e->pm.attached)
+	if (!e->pm.attached || e->pm.parked)
 		return 0;
-	for (n = 0; n < budget; n++) {
+	for (n = 0; n < budget && !e->pm.quarantined; n++) {
 		uint32_t seq = e->pm.next_seq;
 
 		if (exp_desc(e, seq & mask)->req_seq != seq)
 			break;
-		model_one(e, seq & mask, seq);
+		if (!model_one(e, seq & mask, seq)) {
+			n++;
+			break;
+		}
 		e->pm.next_seq = seq + 1;
 	}
+	n -= e->pm.parked;
 	if (n != 0)
 		model_wake(e);
 	return n;
+}
+
+/* What vfbc_pf_mbox_decide() must do. @return requests completed. */
+static unsigned int
+model_decide(struct fz_env *e, uint32_t ticket, bool allow)
+{
+	struct fz_pf_model *pm = &e->pm;
+	const struct vfbc_pf_request *req = &pm->park_req;
+	uint32_t slot = req->seq & (e->r.mbox_depth - 1), len = 0;
+	uint32_t status = VFBC_ST_DENIED;
+	int b;
+
+	if (!pm->parked || ticket != req->ticket)
+		return 0;
+	pm->parked = false;
+	if (pm->park_stale) {
+		pm->park_stale = false;
+		return 0;
+	}
+	if (allow) {
+		/* Blocks are never removed nor their rights changed: the checks hold. */
+		b = model_find(req->block_id);
+		FZ_CHECK(b >= 0, "parked request for block %#x", req->block_id);
+		if (req->opcode == VFBC_OP_READ)
+			model_read_block(e, slot, b, req->len, &len);
+		else if (req->opcode == VFBC_OP_READ_CHUNK)
+			model_read_chunk_of(e, slot, req, b, &len);
+		else /* a write, or the whole of a staged one */
+			model_write_block(b, pm->park_data, req->len);
+		status = VFBC_ST_OK;
+	}
+	model_complete(e, slot, req->seq, status, len);
+	pm->next_seq = req->seq + 1;
+	model_wake(e);
+	return 1;
 }
 
 /* ------------------------------------------------------------- operations */
@@ -782,6 +943,9 @@ enum fz_op {
 	FZ_PF_DEFINE,   /* id8, cap8, flags8: the PF application defines a block */
 	FZ_INVALIDATE,  /* mask64 */
 	FZ_POLICY,      /* mode8, deny32, off16, bytes: policy, and the VF's poke in it */
+	FZ_DECIDE,      /* allow8, which8: decide the parked request, or a wrong ticket */
+	FZ_LIMITS,      /* outstanding8, quarantine8: vfbc_pf_mbox_set_limits() */
+	FZ_LIFT,        /* vfbc_pf_mbox_lift_quarantine() */
 	FZ_OP_MAX,
 };
 
@@ -1066,12 +1230,62 @@ op_policy(struct fz_env *e, struct fz_in *in)
 	struct fz_policy *pol = &e->pol;
 
 	pol->installed = mode & 1;
+	pol->defer = mode & 4;
 	e->mb.policy = pol->installed ? fz_policy : NULL;
 	e->mb.notify_reads = mode & 2;
 	pol->deny = get32(in);
 	pol->poke_off = get16(in) % e->r.slot_size;
 	pol->poke_len = get_bytes(in, pol->poke, FZ_MAX_POKE);
 	pol->poke_len = RTE_MIN(pol->poke_len, e->r.slot_size - pol->poke_off);
+}
+
+/* The service's side of a decision made by the application. */
+static void
+op_decide(struct fz_env *e, struct fz_in *in)
+{
+	bool allow = get8(in) & 1;
+	uint8_t which = get8(in);
+	uint32_t ticket = which < 0xc0 ? e->mb.park_ticket : which < 0xf0 ?
+		e->mb.park_ticket - 1 : get32(in);
+	unsigned int n, want;
+
+	model_load(e);
+	memcpy(e->expect, e->r.base, e->r.size);
+	n = vfbc_pf_mbox_decide(&e->mb, ticket, allow);
+	want = model_decide(e, ticket, allow);
+	FZ_CHECK(n == want, "decide: %u completed, expected %u", n, want);
+	check_region(e, "decide");
+	check_tail(e);
+	check_store(e);
+	check_pf_state(e);
+}
+
+static void
+op_limits(struct fz_env *e, struct fz_in *in)
+{
+	struct vfbc_region_hdr *h = (struct vfbc_region_hdr *)e->expect;
+	struct vfbc_pf_limits l = {
+		.max_outstanding = get8(in) % (e->r.mbox_depth + 2),
+		.quarantine_after = get8(in) % 8,
+	};
+	int want = l.max_outstanding > e->r.mbox_depth ? -EINVAL : 0;
+
+	memcpy(e->expect, e->r.base, e->r.size);
+	FZ_CHECK(vfbc_pf_mbox_set_limits(&e->mb, &l) == want, "limits %u", l.max_outstanding);
+	if (want == 0) {
+		e->pm.limits = l;
+		h->pf.max_outstanding = l.max_outstanding;
+	}
+	check_region(e, "limits");
+}
+
+static void
+op_lift(struct fz_env *e)
+{
+	vfbc_pf_mbox_lift_quarantine(&e->mb);
+	e->pm.quarantined = false;
+	e->pm.bad_streak = 0;
+	check_pf_state(e);
 }
 
 static void
@@ -1111,8 +1325,17 @@ run_op(struct fz_env *e, struct fz_in *in, uint8_t op)
 	case FZ_INVALIDATE:
 		op_invalidate(e, in);
 		break;
-	default:
+	case FZ_POLICY:
 		op_policy(e, in);
+		break;
+	case FZ_DECIDE:
+		op_decide(e, in);
+		break;
+	case FZ_LIMITS:
+		op_limits(e, in);
+		break;
+	default:
+		op_lift(e);
 		break;
 	}
 }

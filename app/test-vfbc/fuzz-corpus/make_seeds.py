@@ -17,7 +17,7 @@ import sys
 # Layouts (index: mailbox depth, slot_data_max): 0: 1, 3776; 1: 4, 896; 2: 8, 100; 3: 16, 1
 # Operations, as enum fz_op.
 POKE, POKE_SLOT, POKE_VF_CTL, POST, ARM, ATTACH, SERVE, PF_SET, PF_DEFINE, INVALIDATE, \
-    POLICY = range(11)
+    POLICY, DECIDE, LIMITS, LIFT = range(14)
 # Indexes into fz_ids: block 1 is VF-readable, 2 read-write, 0x3f no rights, 4 undefined,
 # 3 read-write with a capacity of two slots.
 ID_RO, ID_RW, ID_NONE, ID_MISSING, ID_TWO_SLOTS = 1, 2, 6, 8, 3
@@ -68,6 +68,11 @@ def serve(budget):
     return b8(SERVE, budget)
 
 
+def decide(allow, which=0):
+    """The application's verdict on the parked request (which >= 0xc0: a stale one)."""
+    return b8(DECIDE, allow, which)
+
+
 SEEDS = {
     "attach_read": b8(1) + attach(1) + post(0, READ, ID_RO, 16) + serve(1),
     "write_read": b8(1) + attach(7) + poke_slot(0, DESC, b"hello vfbc") +
@@ -83,6 +88,18 @@ SEEDS = {
     "pf_app": b8(3) + b8(PF_DEFINE, 0x20, 1, 3) + b8(PF_SET, 0, 8, 2, 2) + b"ab" +
     b8(INVALIDATE) + struct.pack("<Q", 0x8000000000000005) + attach(2, 2, 3) + serve(1) +
     attach(3) + b8(ARM, 16) + serve(33),
+    # Every decision deferred: park, a stale verdict, the real one, and the
+    # next request, which waited behind it.
+    "decide": b8(1) + b8(POLICY, 7) + struct.pack("<I", 0) + struct.pack("<H", 0) + b8(0) +
+    attach(13) + poke_slot(0, DESC, b"later") + post(0, WRITE, ID_RW, 5) +
+    post(1, READ, ID_RW, 8) + serve(4) + serve(4) + decide(1, 0xc0) + decide(1) + serve(4) +
+    decide(0) + serve(4) + attach(14) + post(0, WRITE, ID_RW, 4) + serve(2) + attach(15) +
+    decide(1) + serve(2),
+    # Two requests outstanding at most, quarantine after 2 malformed in a row.
+    "limits": b8(2) + b8(LIMITS, 2, 2) + attach(21) + post(2, READ, ID_RW, 8) +
+    post(1, READ, ID_RW, 8) + post(0, READ, ID_RW, 8) + serve(4) +
+    post(0, RAW_OP, ID_RW, 8, raw_op=0x0009) + post(1, RAW_OP, ID_RW, 8, raw_op=0x0009) +
+    post(2, READ, ID_RW, 8) + serve(4) + b8(LIFT) + serve(4),
     "one_slot": b8(0) + attach(11) + post(0, WRITE, ID_RW, 16) + serve(1) +
     post(0, READ, ID_RW, 16) + serve(2) + attach(12) + serve(1),
     # Protocol 2, layout 2 (slot 100): a two-slot write in chunks, read back in chunks.
@@ -100,6 +117,11 @@ SEEDS = {
     chunk(0, WRITE_CHUNK, ID_TWO_SLOTS, OFF_ZERO) + serve(1) + attach(23, 1, 2) +
     chunk(0, WRITE_CHUNK, ID_TWO_SLOTS, OFF_STAGED) + serve(1) + attach(24, 1, 1) +
     chunk(0, READ_CHUNK, ID_TWO_SLOTS, OFF_ZERO) + serve(1),
+    # Decisions deferred for a chunked write as a whole, and for a read chunk.
+    "chunk_decide": b8(2) + b8(POLICY, 7) + struct.pack("<I", 0) + struct.pack("<H", 0) +
+    b8(0) + attach(26, 1, 2) + chunk(0, WRITE_CHUNK, ID_TWO_SLOTS, OFF_ZERO) +
+    chunk(1, WRITE_CHUNK, ID_TWO_SLOTS, off_slots(1)) + serve(4) + decide(1) + serve(2) +
+    chunk(0, READ_CHUNK, ID_TWO_SLOTS, off_slots(1)) + serve(2) + decide(1) + serve(1),
     # The application denies a chunked write as a whole, then allows the next one.
     "chunk_policy": b8(2) + b8(POLICY, 3) + struct.pack("<I", 0b01) +
     struct.pack("<H", DESC) + b8(3) + b"bad" + attach(25, 1, 2) +
