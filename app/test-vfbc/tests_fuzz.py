@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The vfbc authors
-"""A short run of the PF mailbox fuzzer, fuzz-pf-mbox, from the committed seeds.
+"""Short runs of the PF fuzzers, fuzz-pf-mbox (mailbox) and fuzz-pf-ring
+(packet rings), from the committed seeds.
 
-The fuzzer lives in its own clang build directory (devtools/fuzz.sh builds it;
+The fuzzers live in its own clang build directory (devtools/fuzz.sh builds it;
 devtools/test.sh passes it as VFBC_FUZZ_BUILD). Without VFBC_FUZZ_BUILD this
 module has no test at all. Any crash, leak, sanitizer error, hang, or broken
 invariant (the harness aborts) fails the test; the input that caused it is
-left in VFBC_FUZZ_BUILD/artifacts/tests/.
+left in VFBC_FUZZ_BUILD/artifacts/tests-<target>/.
 """
 
 import os
@@ -18,7 +19,7 @@ import subprocess
 BUILD_INDEPENDENT = True
 
 HERE = pathlib.Path(__file__).resolve().parent
-SEEDS = HERE / "fuzz-corpus" / "pf_mbox"
+SEEDS = HERE / "fuzz-corpus"
 RUNS = 200000
 # A fixed seed: the same inputs every time, so a failure is reproducible.
 SEED = 1
@@ -30,12 +31,12 @@ def _fuzz_build():
     return pathlib.Path(build).resolve() if build else None
 
 
-def _run_pf_mbox(ctx):
-    fuzzer = _fuzz_build() / "app" / "test-vfbc" / "fuzz-pf-mbox"
+def _run(ctx, target):
+    fuzzer = _fuzz_build() / "app" / "test-vfbc" / ("fuzz-" + target.replace("_", "-"))
     assert fuzzer.exists(), "%s not built (devtools/fuzz.sh --build-only)" % fuzzer
-    corpus = ctx.tmp / "fuzz-corpus"
-    shutil.copytree(SEEDS, corpus)
-    artifacts = _fuzz_build() / "artifacts" / "tests"
+    corpus = ctx.tmp / ("fuzz-corpus-" + target)
+    shutil.copytree(SEEDS / target, corpus)
+    artifacts = _fuzz_build() / "artifacts" / ("tests-" + target)
     shutil.rmtree(artifacts, ignore_errors=True)
     artifacts.mkdir(parents=True)
     cmd = [str(fuzzer), "-runs=%d" % RUNS, "-seed=%d" % SEED, "-timeout=30",
@@ -44,11 +45,14 @@ def _run_pf_mbox(ctx):
                           timeout=TIMEOUT_S, check=False)
     found = sorted(str(p) for p in artifacts.iterdir())
     assert proc.returncode == 0 and not found, \
-        "fuzz-pf-mbox: exit status %d, inputs %s (replay: FUZZ_PF_MBOX_TRACE=1 %s <input>); " \
-        "output:\n%s" % (proc.returncode, found, fuzzer, proc.stdout[-4000:])
+        "%s: exit status %d, inputs %s (replay: %s <input>); output:\n%s" % (
+            fuzzer.name, proc.returncode, found, fuzzer, proc.stdout[-4000:])
     assert "Done %d runs" % RUNS in proc.stdout, proc.stdout[-2000:]
 
 
 if _fuzz_build() is not None:
     def test_pf_mbox_short_run(ctx):
-        _run_pf_mbox(ctx)
+        _run(ctx, "pf_mbox")
+
+    def test_pf_ring_short_run(ctx):
+        _run(ctx, "pf_ring")

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The vfbc authors
-"""Write the seed inputs of fuzz-pf-mbox into pf_mbox/ beside this file.
+"""Write the seed inputs of fuzz-pf-mbox into pf_mbox/ and those of
+fuzz-pf-ring into pf_ring/ beside this file.
 
-Each seed is a small valid session in the harness's input format (enum fz_op
-in app/test-vfbc/fuzz_pf_mbox.c): a layout byte, then operations. The seeds
-are committed; run this again after a change of the format.
+Each seed is a small valid session in its harness's input format (enum fz_op
+in app/test-vfbc/fuzz_pf_mbox.c and fuzz_pf_ring.c): a layout byte, then
+operations. The seeds are committed; run this again after a change of a format.
 
-Usage: make_seeds.py [OUTPUT_DIR]
+Usage: make_seeds.py [OUTPUT_DIR]  (pf_mbox/ and pf_ring/ are made in it)
 """
 
 import pathlib
@@ -132,13 +133,51 @@ SEEDS = {
     chunk(0, READ_CHUNK, ID_TWO_SLOTS, off_slots(1)) + serve(1),
 }
 
+# fuzz-pf-ring operations, as its enum fz_op; geometries 0..3 (slots, buffer):
+# 2, 64; 8, 128; 32, 64; 64, 192.
+R_POKE, R_SET_PROD, R_SET_CONS, R_SET_LEN, R_RX, R_TX, R_ATTACH, R_VF_CONSUME = range(8)
+
+
+def r_tx(lens, limit=0):
+    """A PF Tx burst of packets (length, segments)."""
+    out = b8(R_TX, len(lens), limit)
+    for length, segs in lens:
+        out += struct.pack("<H", length) + b8(segs - 1)
+    return out
+
+
+def r_rx_of(lens, burst=32):
+    """The VF publishes packets of these lengths, then the PF receives."""
+    out = b""
+    for i, length in enumerate(lens):
+        out += b8(R_SET_LEN, i) + struct.pack("<I", length)
+    return out + b8(R_SET_PROD) + struct.pack("<I", len(lens)) + b8(R_RX, burst - 1)
+
+
+RING_SEEDS = {
+    "rx_good": b8(1) + r_rx_of([60, 64, 128, 1]) + r_rx_of([100, 100]),
+    "rx_bad_lengths": b8(1) + r_rx_of([0, 129, 0xffffffff, 64]),
+    "rx_bad_index": b8(2) + b8(R_SET_PROD) + struct.pack("<I", 33) + b8(R_RX, 31) +
+    b8(R_ATTACH) + r_rx_of([64]),
+    "tx_full": b8(1) + r_tx([(60, 1)] * 8) + r_tx([(64, 1)]) + b8(R_VF_CONSUME, 3) +
+    r_tx([(128, 3), (200, 2), (0, 1)]),
+    "tx_bad_cons": b8(3) + r_tx([(192, 2)] * 4) + b8(R_SET_CONS) + struct.pack("<I", 100) +
+    r_tx([(64, 1)] * 64) + b8(R_ATTACH) + b8(R_VF_CONSUME, 8) + r_tx([(64, 1)], 4),
+    "poke": b8(0) + b8(R_POKE, 0, 0, 64) + bytes(range(64)) + b8(R_RX, 7) + r_tx([(10, 1)]),
+}
+
+
+def write(out, seeds):
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in seeds.items():
+        (out / name).write_bytes(data)
+
 
 def main():
-    out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else \
-        pathlib.Path(__file__).resolve().parent / "pf_mbox"
-    out.mkdir(parents=True, exist_ok=True)
-    for name, data in SEEDS.items():
-        (out / name).write_bytes(data)
+    top = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else \
+        pathlib.Path(__file__).resolve().parent
+    write(top / "pf_mbox", SEEDS)
+    write(top / "pf_ring", RING_SEEDS)
     return 0
 
 
