@@ -6,8 +6,8 @@
 #   BUILD_DIR (default: build)  the normal build;
 #   BUILD_DIR-san               the same with ASan and UBSan: the whole suite runs
 #                               again against it, any sanitizer report failing a test;
-#   BUILD_DIR-fuzz              clang's libFuzzer harness of the PF mailbox, of which
-#                               tests_fuzz.py makes a short run (devtools/fuzz.sh for
+#   BUILD_DIR-fuzz              clang's libFuzzer harnesses of the PF mailbox and rings, of
+#                               which tests_fuzz.py makes short runs (devtools/fuzz.sh for
 #                               long ones).
 # The last line is "N passed, N failed", counting the tests of both builds.
 # Usage: devtools/test.sh [--filter SUBSTRING]
