@@ -270,7 +270,8 @@ mac_table_rebuild(struct vfbc_pf_txq *txq, uint64_t changes)
 				sizeof(b)) != (int)sizeof(b))
 			continue;
 		memcpy(mac.addr_bytes, b.addr, sizeof(mac.addr_bytes));
-		if (!rte_is_valid_assigned_ether_addr(&mac) || rte_hash_lookup(txq->macs, &mac) >= 0)
+		if (!rte_is_valid_assigned_ether_addr(&mac) ||
+				rte_hash_lookup(txq->macs, &mac) >= 0)
 			continue;
 		rte_hash_add_key_data(txq->macs, &mac, (void *)(uintptr_t)vf);
 	}
