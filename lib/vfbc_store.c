@@ -123,9 +123,9 @@ store_locked(struct vfbc_block *b, const void *buf, uint32_t len)
 
 /* After the lock: whoever sees the new count and then takes the lock sees the change. */
 static void
-count_change(struct vfbc_store *s, int ret)
+count_change(struct vfbc_store *s, uint32_t id, int ret)
 {
-	if (ret == 0 && s->change_count != NULL)
+	if (ret == 0 && s->change_count != NULL && id == s->change_id)
 		__atomic_fetch_add(s->change_count, 1, __ATOMIC_RELEASE);
 }
 
@@ -157,7 +157,7 @@ vfbc_store_set(struct vfbc_store *s, uint32_t id, const void *buf, uint32_t len)
 	ret = b == NULL ? -ENOENT : store_locked(b, buf, len);
 	change = changed(s, ret);
 	rte_spinlock_unlock(&s->lock);
-	count_change(s, ret);
+	count_change(s, id, ret);
 	return persist(s, ret, change);
 }
 
@@ -276,7 +276,7 @@ vfbc_store_vf_write(struct vfbc_store *s, uint32_t id, const void *buf, uint32_t
 		ret = store_locked(b, buf, len);
 	change = changed(s, ret);
 	rte_spinlock_unlock(&s->lock);
-	count_change(s, ret);
+	count_change(s, id, ret);
 	return persist(s, ret, change);
 }
 
@@ -310,6 +310,6 @@ vfbc_store_restore(struct vfbc_store *s, const struct vfbc_block_info *info, con
 	ret = store_locked(b, data, info->len);
 	b->info.version = info->version;
 	rte_spinlock_unlock(&s->lock);
-	count_change(s, ret);
+	count_change(s, info->id, ret);
 	return ret;
 }

@@ -925,6 +925,30 @@ test_store_define(void)
 	return 0;
 }
 
+/* Only the watched block's changes count, and only changes that happened. */
+static int
+test_store_change_count(void)
+{
+	uint64_t changes = 0;
+	uint8_t b[8] = { 1 };
+	struct vfbc_store s;
+
+	VT_EQ(vfbc_store_init(&s, 8, 64), 0);
+	s.change_count = &changes;
+	s.change_id = 62;
+	VT_EQ(vfbc_store_define(&s, 62, 8, VFBC_BLOCK_FLAGS_ALL), 0);
+	VT_EQ(vfbc_store_define(&s, 5, 8, VFBC_BLOCK_FLAGS_ALL), 0);
+	VT_EQ(vfbc_store_set(&s, 5, b, 8), 0);
+	VT_EQ(vfbc_store_vf_write(&s, 5, b, 8), 0);
+	VT_EQ(changes, 0);
+	VT_EQ(vfbc_store_set(&s, 62, b, 8), 0);
+	VT_EQ(vfbc_store_vf_write(&s, 62, b, 8), 0);
+	VT_EQ(vfbc_store_vf_write(&s, 62, b, 9), -EMSGSIZE);
+	VT_EQ(changes, 2);
+	vfbc_store_fini(&s);
+	return 0;
+}
+
 static int
 test_store_set_get(void)
 {
@@ -2872,6 +2896,7 @@ static const struct vt_case cases[] = {
 	{ "region_bad_header", test_region_bad_header_case },
 	{ "store_define", test_store_define },
 	{ "store_set_get", test_store_set_get },
+	{ "store_change_count", test_store_change_count },
 	{ "store_vf_access", test_store_vf_access },
 	{ "store_sorted", test_store_sorted },
 	{ "mbox_attach", test_mbox_attach_case },

@@ -106,8 +106,8 @@ struct vfbc_pf {
 	struct vfbc_pf_vf *vfs;
 	uint16_t num_vfs;
 	uint16_t rr_next;            /**< VF the next service run starts with */
-	/** Changes of any VF's blocks: Tx queues rebuild their MAC table when it moves. */
-	uint64_t block_changes;
+	/** Changes of any VF's MAC block: Tx queues rebuild their MAC table when it moves. */
+	uint64_t mac_changes;
 	rte_spinlock_t serve_lock;   /**< one runner at a time: service lcore or thread */
 	uint32_t service_id;
 	bool service_registered;

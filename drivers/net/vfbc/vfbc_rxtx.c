@@ -7,9 +7,9 @@
  * Nothing here takes a lock or makes a system call per packet: each burst
  * reads the peer's index once per ring (acquire), copies, and publishes its
  * own index once per ring (release). The only shared state the PF's Tx reads
- * besides the rings is the count of block changes: when it moves, the queue
- * rebuilds its private MAC table from the VFs' MAC blocks, under the stores'
- * locks, off the common path.
+ * besides the rings is the count of MAC block changes: when it moves, the
+ * queue rebuilds its private MAC table from the VFs' MAC blocks, under the
+ * stores' locks, off the common path.
  */
 
 #include <rte_hash.h>
@@ -44,7 +44,7 @@ struct vfbc_pf_txq {
 	struct vfbc_queue q; /* first: the common code counts through it */
 	struct vfbc_pf *pf;
 	struct rte_hash *macs;  /* destination MAC -> VF, private to this queue */
-	uint64_t changes_seen;  /* pf->block_changes the table was built from */
+	uint64_t changes_seen;  /* pf->mac_changes the table was built from */
 	/* The last lookup: frames of a burst mostly go to one VF. */
 	struct rte_ether_addr last_mac;
 	int32_t last_vf;        /* -1: none */
@@ -360,7 +360,7 @@ uint16_t
 vfbc_pf_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vfbc_pf_txq *txq = queue;
-	uint64_t changes = __atomic_load_n(&txq->pf->block_changes, __ATOMIC_ACQUIRE);
+	uint64_t changes = __atomic_load_n(&txq->pf->mac_changes, __ATOMIC_ACQUIRE);
 	uint64_t bytes = 0, sent = 0;
 	uint16_t i;
 
@@ -450,7 +450,7 @@ vfbc_pf_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		r->limit = ring_limit(nb_desc, &pf->params.rings);
 	}
 	/* Build the table at the first burst. */
-	txq->changes_seen = ~__atomic_load_n(&pf->block_changes, __ATOMIC_ACQUIRE);
+	txq->changes_seen = ~__atomic_load_n(&pf->mac_changes, __ATOMIC_ACQUIRE);
 	dev->data->tx_queues[qid] = txq;
 	return 0;
 }
