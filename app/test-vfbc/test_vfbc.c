@@ -3655,6 +3655,9 @@ pf_dump_checks(struct scn *s)
 		"  num_vfs: 2\n", rdir, "  mbox_depth: 64\n", "  max_block_size: 4096\n",
 		"  mbox_slot_size: 4096\n", "  poll: auto\n", svc, "  control_thread: running\n", "  vf1:\n", region,
 		"    attached: yes\n", "    proto_version: 2\n", "    blocks: 4\n",
+		"    rings: 1 pairs of 1024 slots of 2048 bytes\n",
+		"    ring q0 to_pf: prod 0, cons 0, ready 0\n",
+		"    ring q0 to_vf: prod 0, cons 0, ready 0\n",
 	};
 	char *text = priv_dump(s->pf_port);
 	uint32_t id;
@@ -3677,6 +3680,7 @@ vf_dump_checks(struct scn *s)
 	const char *want[] = {
 		pf, "  vf: 1\n", "  timeout_ms: " RTE_STR(LONG_MS) "\n", region,
 		"  attached: yes\n", "  pf_state: ready\n", "  gone: no\n",
+		"  rings: 1 pairs of 1024 slots of 2048 bytes\n", "  ring q0 to_vf: prod 0",
 	};
 	char *text = priv_dump(s->vf_port[1]);
 	int ret;

@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 
+#include "vfbc_pring.h"
 #include "vfbc_xstats.h"
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -73,8 +74,33 @@ vfbc_pf_thread_runs(const struct vfbc_pf *pf)
 	return __atomic_load_n(&pf->thread_running, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * The indexes of a region's rings as they are in shared memory now: a
+ * snapshot for a human, read once each and never acted upon.
+ */
 static void
-pf_dump_vf(FILE *f, struct vfbc_pf_vf *v, uint16_t idx)
+dump_rings(FILE *f, const char *indent, uint8_t *area, const struct vfbc_pring_geom *g)
+{
+	uint32_t q, dir;
+
+	if (area == NULL || g->nb_pairs == 0)
+		return;
+	fprintf(f, "%srings: %u pairs of %u slots of %u bytes\n", indent, g->nb_pairs,
+			g->slots, g->buf_size);
+	for (q = 0; q < g->nb_pairs; q++) {
+		for (dir = VFBC_RING_DIR_TO_PF; dir <= VFBC_RING_DIR_TO_VF; dir++) {
+			struct vfbc_pring r;
+
+			vfbc_pring_map(&r, area, g, vfbc_pring_index(q, dir));
+			fprintf(f, "%sring q%u %s: prod %u, cons %u, ready %u\n", indent, q,
+					dir == VFBC_RING_DIR_TO_PF ? "to_pf" : "to_vf",
+					LOAD(r.p->prod), LOAD(r.c->cons), LOAD(r.c->ready));
+		}
+	}
+}
+
+static void
+pf_dump_vf(FILE *f, struct vfbc_pf_vf *v, uint16_t idx, const struct vfbc_pring_geom *g)
 {
 	const struct vfbc_pf_mbox *mb = &v->mbox;
 
@@ -88,6 +114,7 @@ pf_dump_vf(FILE *f, struct vfbc_pf_vf *v, uint16_t idx)
 	fprintf(f, "    deciding: %s\n", LOAD(mb->parked) ? "yes" : "no");
 	fprintf(f, "    invalidated_pending: %#" PRIx64 "\n",
 			__atomic_load_n(&v->region.hdr->pf.inval_mask, __ATOMIC_RELAXED));
+	dump_rings(f, "    ", v->region.ring_area, g);
 }
 
 int
@@ -124,7 +151,7 @@ vfbc_pf_priv_dump(struct rte_eth_dev *dev, FILE *f)
 	if (pf->vfs == NULL)
 		return 0;
 	for (i = 0; i < pf->num_vfs; i++)
-		pf_dump_vf(f, &pf->vfs[i], i);
+		pf_dump_vf(f, &pf->vfs[i], i, &p->rings);
 	return 0;
 }
 
@@ -150,6 +177,7 @@ vfbc_vf_priv_dump(struct rte_eth_dev *dev, FILE *f)
 	fprintf(f, "  pf_state: %s\n", vfbc_pf_state_name(state));
 	fprintf(f, "  gone: %s\n", LOAD(mb->gone) ? "yes" : "no");
 	fprintf(f, "  reconnects: %" PRIu64 "\n", LOAD(vf->reconnects));
+	dump_rings(f, "  ", vf->region.ring_area, &vf->region.rings);
 	rte_rwlock_read_unlock(&vf->conn_lock);
 	return 0;
 }
