@@ -23,6 +23,7 @@ import argparse
 import os
 import pathlib
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -137,13 +138,16 @@ def main():
     runners = {"1proc": run_1proc, "2proc": run_2proc}
     print("testpmd io forwarding, 64-byte frames, %.0f s after %.0f s warm-up"
           % (opt.seconds, opt.warmup))
-    for mode in modes:
-        memif = runners[mode](env, "memif", opt.warmup, opt.seconds)
-        vfbc = runners[mode](env, "vfbc", opt.warmup, opt.seconds)
-        ratio = vfbc / memif if memif > 0 else float("inf")
-        print("%s: vfbc %.2f Mpps, memif %.2f Mpps, ratio %.2fx (target >= 1.2x)"
-              % (mode, vfbc, memif, ratio))
-        sys.stdout.flush()
+    try:
+        for mode in modes:
+            memif = runners[mode](env, "memif", opt.warmup, opt.seconds)
+            vfbc = runners[mode](env, "vfbc", opt.warmup, opt.seconds)
+            ratio = vfbc / memif if memif > 0 else float("inf")
+            print("%s: vfbc %.2f Mpps, memif %.2f Mpps, ratio %.2fx (target >= 1.2x)"
+                  % (mode, vfbc, memif, ratio))
+            sys.stdout.flush()
+    finally:
+        shutil.rmtree(env.tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
