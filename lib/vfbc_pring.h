@@ -186,6 +186,37 @@ vfbc_pring_put_mbuf(struct vfbc_pring *r, uint32_t i, const struct rte_mbuf *m)
 	return (int)len;
 }
 
+/**
+ * Producer: as vfbc_pring_put_mbuf(), without the 4 bytes of the VLAN tag
+ * that follow the MAC addresses, which must be in the first segment.
+ * @return the length put, -EMSGSIZE, or -EINVAL if the first segment is too short.
+ */
+static inline int
+vfbc_pring_put_mbuf_untag(struct vfbc_pring *r, uint32_t i, const struct rte_mbuf *m)
+{
+	const uint32_t head = 12, tag = 4;
+	uint8_t *dst = vfbc_pring_buf(r, i);
+	uint32_t len, off;
+
+	if (unlikely(m->data_len < head + tag + 2 || m->pkt_len < m->data_len))
+		return -EINVAL;
+	len = m->pkt_len - tag;
+	if (unlikely(len > r->buf_size))
+		return -EMSGSIZE;
+	rte_memcpy(dst, rte_pktmbuf_mtod(m, const uint8_t *), head);
+	rte_memcpy(dst + head, rte_pktmbuf_mtod_offset(m, const uint8_t *, head + tag),
+			m->data_len - head - tag);
+	off = m->data_len - tag;
+	for (m = m->next; m != NULL && off < len; m = m->next) {
+		uint32_t n = RTE_MIN((uint32_t)m->data_len, len - off);
+
+		rte_memcpy(dst + off, rte_pktmbuf_mtod(m, const uint8_t *), n);
+		off += n;
+	}
+	vfbc_pring_set_len(r, i, off);
+	return (int)off;
+}
+
 /** Producer: make @p n filled slots visible to the consumer. */
 static inline void
 vfbc_pring_publish(struct vfbc_pring *r, uint32_t n)

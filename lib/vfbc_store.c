@@ -125,7 +125,8 @@ store_locked(struct vfbc_block *b, const void *buf, uint32_t len)
 static void
 count_change(struct vfbc_store *s, uint32_t id, int ret)
 {
-	if (ret == 0 && s->change_count != NULL && id == s->change_id)
+	if (ret == 0 && s->change_count != NULL && id < 64 &&
+			(s->change_mask & (UINT64_C(1) << id)) != 0)
 		__atomic_fetch_add(s->change_count, 1, __ATOMIC_RELEASE);
 }
 

@@ -61,14 +61,15 @@ struct vfbc_store {
 	uint32_t count;
 	struct vfbc_block *blocks; /**< sorted by id */
 	/**
-	 * If set, bumped (release) after every change of block change_id's
-	 * contents, so readers elsewhere (the PF's MAC switching table) know when
-	 * to read it again without taking the lock on their fast path. Only one
-	 * block counts: a VF writing its other blocks in a loop must not make
-	 * those readers work. Several stores may share one counter.
+	 * If set, bumped (release) after every change of the contents of a block
+	 * whose ID (below 64) is in change_mask, so readers elsewhere (the PF's
+	 * switching tables) know when to read them again without taking the lock
+	 * on their fast path. Only those blocks count: a VF writing its other
+	 * blocks in a loop must not make those readers work. Several stores may
+	 * share one counter.
 	 */
 	uint64_t *change_count;
-	uint32_t change_id;
+	uint64_t change_mask;
 	uint64_t changes;          /**< definitions and changes of contents so far */
 	vfbc_store_persist_t persist; /**< NULL: the store lives in memory only */
 	void *persist_ctx;

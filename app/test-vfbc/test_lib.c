@@ -935,7 +935,7 @@ test_store_change_count(void)
 
 	VT_EQ(vfbc_store_init(&s, 8, 64), 0);
 	s.change_count = &changes;
-	s.change_id = 62;
+	s.change_mask = UINT64_C(1) << 62;
 	VT_EQ(vfbc_store_define(&s, 62, 8, VFBC_BLOCK_FLAGS_ALL), 0);
 	VT_EQ(vfbc_store_define(&s, 5, 8, VFBC_BLOCK_FLAGS_ALL), 0);
 	VT_EQ(vfbc_store_set(&s, 5, b, 8), 0);
@@ -2803,6 +2803,37 @@ test_pring_multiseg(void)
 	return 0;
 }
 
+/* A tagged frame loses its 4 tag bytes on the way, whatever its segments. */
+static int
+test_pring_untag(void)
+{
+	uint8_t frame[100], seg2[40], out[PR_BUF];
+	struct rte_mbuf m[2], rx;
+	struct pr_fix p;
+
+	if (pr_setup(&p) != 0)
+		return -1;
+	pr_fill(frame, sizeof(frame), 3);
+	pr_mbuf(&m[0], frame, sizeof(frame), 60);
+	pr_mbuf(&m[1], seg2, sizeof(seg2), 40);
+	memcpy(seg2, frame + 60, 40);
+	m[0].next = &m[1];
+	m[0].nb_segs = 2;
+	m[0].pkt_len = 100;
+	VT_EQ(vfbc_pring_free_count(&p.prod, 3), 3);
+	VT_EQ(vfbc_pring_put_mbuf_untag(&p.prod, 0, &m[0]), 96);
+	m[0].data_len = 17; /* the tag is not whole in the first segment */
+	VT_EQ(vfbc_pring_put_mbuf_untag(&p.prod, 1, &m[0]), -EINVAL);
+	vfbc_pring_publish(&p.prod, 1);
+	VT_EQ(vfbc_pring_avail(&p.cons, 8), 1);
+	pr_mbuf(&rx, out, sizeof(out), 0);
+	VT_EQ(vfbc_pring_get_mbuf(&p.cons, 0, &rx), 96);
+	VT_CHECK(memcmp(out, frame, 12) == 0 && memcmp(out + 12, frame + 16, 84) == 0,
+			"untagged bytes differ");
+	free(p.area);
+	return 0;
+}
+
 /* A hostile peer's indexes and lengths are counted, never followed. */
 static int
 test_pring_corrupt(void)
@@ -2922,6 +2953,7 @@ static const struct vt_case cases[] = {
 	{ "pring_wraparound", test_pring_wraparound },
 	{ "pring_full", test_pring_full },
 	{ "pring_multiseg", test_pring_multiseg },
+	{ "pring_untag", test_pring_untag },
 	{ "pring_corrupt", test_pring_corrupt },
 	{ "pring_region", test_pring_region_case },
 	{ "store_persist_hook", test_store_persist_hook },

@@ -3914,21 +3914,28 @@ dp_pkt(struct rte_mempool *mp, const struct rte_ether_addr *dst, uint32_t seed)
 	return m;
 }
 
-/* Whether @p m is exactly the frame of some seed: @return the seed, or -1. */
+/* Whether @p len bytes at @p p are exactly the frame of some seed: @return the seed, or -1. */
+static int64_t
+dp_seed_of_buf(const uint8_t *p, uint32_t len)
+{
+	uint32_t seed;
+
+	if (len < sizeof(struct rte_ether_hdr) + 4)
+		return -1;
+	memcpy(&seed, p + sizeof(struct rte_ether_hdr), sizeof(seed));
+	if (len != dp_len(seed) ||
+			!pattern_ok(p + sizeof(struct rte_ether_hdr) + 4,
+				len - sizeof(struct rte_ether_hdr) - 4, seed))
+		return -1;
+	return seed;
+}
+
 static int64_t
 dp_seed_of(const struct rte_mbuf *m)
 {
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t seed;
-
-	if (m->nb_segs != 1 || m->pkt_len < sizeof(struct rte_ether_hdr) + 4)
+	if (m->nb_segs != 1)
 		return -1;
-	memcpy(&seed, p + sizeof(struct rte_ether_hdr), sizeof(seed));
-	if (m->pkt_len != dp_len(seed) ||
-			!pattern_ok(p + sizeof(struct rte_ether_hdr) + 4,
-				m->pkt_len - sizeof(struct rte_ether_hdr) - 4, seed))
-		return -1;
-	return seed;
+	return dp_seed_of_buf(rte_pktmbuf_mtod(m, const uint8_t *), m->pkt_len);
 }
 
 /* Send @p n frames to @p dst, seeds first..first+n-1. @return frames the port took. */
@@ -4540,6 +4547,178 @@ test_dp_queues(void)
 	return dp_run("dpq", DP_ARGS ",queues=2,ring_size=128", dp_queues_body);
 }
 
+
+/* ------------------------------------------------------------ port VLAN */
+
+#define DP_VLAN 100
+
+static int
+dp_set_port_vlan(struct scn *s, uint16_t vf, uint16_t vlan)
+{
+	struct rte_pmd_vfbc_vport_block vb;
+
+	VT_EQ(rte_pmd_vfbc_pf_get_block(s->pf_port, vf, RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb,
+			sizeof(vb)), sizeof(vb));
+	vb.vlan_id = vlan;
+	VT_EQ(rte_pmd_vfbc_pf_set_block(s->pf_port, vf, RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb,
+			sizeof(vb)), 0);
+	return 0;
+}
+
+/* The frame of @p seed to @p dst with an 802.1Q tag of @p vlan. */
+static struct rte_mbuf *
+dp_tagged(struct rte_mempool *mp, const struct rte_ether_addr *dst, uint32_t seed,
+		uint16_t vlan)
+{
+	struct rte_mbuf *m = dp_pkt(mp, dst, seed);
+	uint8_t *p;
+
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_prepend(m, 4);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memmove(p, p + 4, 12);
+	p[12] = 0x81;
+	p[13] = 0x00;
+	p[14] = (uint8_t)(vlan >> 8);
+	p[15] = (uint8_t)vlan;
+	return m;
+}
+
+static int
+dp_send_tagged(struct rte_mempool *mp, uint16_t port, const struct rte_ether_addr *dst,
+		uint32_t first, unsigned int n, uint16_t vlan)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int i;
+
+	VT_CHECK(n <= DP_BURST, "too many");
+	for (i = 0; i < n; i++) {
+		pkts[i] = dp_tagged(mp, dst, first + i, vlan);
+		VT_CHECK(pkts[i] != NULL, "out of mbufs");
+	}
+	VT_EQ(rte_eth_tx_burst(port, 0, pkts, (uint16_t)n), n);
+	return 0;
+}
+
+/* The PF receives exactly frames first..first+n-1, each tagged with @p vlan. */
+static int
+dp_expect_tagged(uint16_t port, uint32_t first, unsigned int n, uint16_t vlan)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	uint8_t frame[RTE_MBUF_DEFAULT_DATAROOM];
+	unsigned int i, got = 0;
+	uint16_t nb;
+	int ret = 0;
+
+	while ((nb = rte_eth_rx_burst(port, 0, pkts, DP_BURST)) != 0) {
+		for (i = 0; i < nb && ret == 0; i++, got++) {
+			const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+			uint32_t len = pkts[i]->pkt_len;
+
+			if (len < 18 || len - 4 > sizeof(frame) || p[12] != 0x81 || p[13] != 0 ||
+					(p[14] << 8 | p[15]) != vlan) {
+				printf("    frame %u: no tag of VLAN %u\n", got, vlan);
+				ret = -1;
+				break;
+			}
+			memcpy(frame, p, 12);
+			memcpy(frame + 12, p + 16, len - 16);
+			if (dp_seed_of_buf(frame, len - 4) != first + got) {
+				printf("    frame %u: not the frame of seed %u\n", got, first + got);
+				ret = -1;
+			}
+		}
+		rte_pktmbuf_free_bulk(pkts, nb);
+	}
+	if (ret == 0)
+		VT_EQ(got, n);
+	return ret;
+}
+
+/*
+ * VF 1 in port VLAN 100: the PF tags what it sends, strips what the PF sends
+ * it, and switches on VLAN and MAC; VF 0, without one, is another segment.
+ */
+static int
+dp_vlan_frames(struct scn *s, struct rte_mempool *mp)
+{
+	struct rte_ether_addr mac0 = dp_mac(DP_MAC0), mac1 = dp_mac(DP_MAC1), pf_mac, bcast;
+
+	memset(&bcast, 0xff, sizeof(bcast));
+	VT_EQ(rte_eth_macaddr_get(s->pf_port, &pf_mac), 0);
+	VT_EQ(dp_send(mp, s->vf_port[1], &pf_mac, 0, 5), 5);
+	if (dp_expect_tagged(s->pf_port, 0, 5, DP_VLAN) != 0)
+		return -1;
+	VT_EQ(dp_send(mp, s->vf_port[0], &pf_mac, 10, 3), 3);
+	if (dp_expect(s->pf_port, 10, 3) != 0)
+		return -1;
+	/* Tagged for VF 1's VLAN: stripped; untagged to its MAC: not its segment. */
+	if (dp_send_tagged(mp, s->pf_port, &mac1, 20, 4, DP_VLAN) != 0 ||
+			dp_expect(s->vf_port[1], 20, 4) != 0)
+		return -1;
+	VT_EQ(dp_send(mp, s->pf_port, &mac1, 30, 2), 2);
+	VT_EQ(xstat(s->pf_port, "tx_unknown_unicast_packets"), 2);
+	if (dp_send_tagged(mp, s->pf_port, &mac0, 35, 2, DP_VLAN) != 0)
+		return -1;
+	VT_EQ(xstat(s->pf_port, "tx_unknown_unicast_packets"), 4);
+	/* Broadcast reaches the VFs of its VLAN only. */
+	if (dp_send_tagged(mp, s->pf_port, &bcast, 40, 3, DP_VLAN) != 0)
+		return -1;
+	VT_EQ(dp_send(mp, s->pf_port, &bcast, 50, 2), 2);
+	if (dp_expect(s->vf_port[1], 40, 3) != 0 || dp_expect(s->vf_port[0], 50, 2) != 0)
+		return -1;
+	/* VLAN 0 again: VF 1 is back in the untagged segment. */
+	if (dp_set_port_vlan(s, 1, 0) != 0)
+		return -1;
+	VT_EQ(dp_send(mp, s->pf_port, &mac1, 60, 2), 2);
+	if (dp_expect(s->vf_port[1], 60, 2) != 0)
+		return -1;
+	VT_EQ(dp_send(mp, s->vf_port[1], &pf_mac, 70, 2), 2);
+	return dp_expect(s->pf_port, 70, 2);
+}
+
+/* A VF may change its MTU, never its port VLAN. */
+static int
+dp_vlan_vf_writes(struct scn *s)
+{
+	struct rte_pmd_vfbc_vport_block vb;
+
+	VT_EQ(rte_pmd_vfbc_vf_read_block(s->vf_port[1], RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb,
+			sizeof(vb)), sizeof(vb));
+	VT_EQ(vb.vlan_id, DP_VLAN);
+	vb.vlan_id = 7;
+	VT_EQ(rte_pmd_vfbc_vf_write_block(s->vf_port[1], RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb,
+			sizeof(vb)), -EACCES);
+	vb.vlan_id = DP_VLAN;
+	vb.max_mtu = 9000;
+	VT_EQ(rte_pmd_vfbc_vf_write_block(s->vf_port[1], RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb,
+			sizeof(vb)), -EACCES);
+	VT_EQ(rte_eth_dev_set_mtu(s->vf_port[1], 1400), 0);
+	VT_EQ(rte_pmd_vfbc_pf_get_block(s->pf_port, 1, RTE_PMD_VFBC_BLOCK_ID_VPORT, &vb,
+			sizeof(vb)), sizeof(vb));
+	VT_EQ(vb.mtu, 1400);
+	VT_EQ(vb.vlan_id, DP_VLAN);
+	return 0;
+}
+
+static int
+dp_vlan_body(struct scn *s, struct rte_mempool *mp)
+{
+	if (dp_set_port_vlan(s, 1, DP_VLAN) != 0 || dp_vlan_vf_writes(s) != 0)
+		return -1;
+	return dp_vlan_frames(s, mp);
+}
+
+static int
+test_dp_port_vlan(void)
+{
+	return dp_run("dpvl", DP_ARGS, dp_vlan_body);
+}
+
 /* ------------------------------------------------------------------- main */
 
 static const struct vt_case cases[] = {
@@ -4583,6 +4762,7 @@ static const struct vt_case cases[] = {
 	{ "dp_hostile_ring", test_dp_hostile_ring },
 	{ "dp_mac_change", test_dp_mac_change },
 	{ "dp_queues", test_dp_queues },
+	{ "dp_port_vlan", test_dp_port_vlan },
 };
 
 int

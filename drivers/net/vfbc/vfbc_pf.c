@@ -142,8 +142,9 @@ vf_setup(struct vfbc_pf *pf, uint16_t idx, uint64_t generation)
 	int ret;
 
 	ret = vfbc_store_init(&vf->store, pf->params.max_blocks, pf->params.max_block_size);
-	vf->store.change_count = &pf->mac_changes;
-	vf->store.change_id = RTE_PMD_VFBC_BLOCK_ID_MAC;
+	vf->store.change_count = &pf->port_changes;
+	vf->store.change_mask = UINT64_C(1) << RTE_PMD_VFBC_BLOCK_ID_MAC |
+		UINT64_C(1) << RTE_PMD_VFBC_BLOCK_ID_VPORT;
 	if (ret == 0 && durable)
 		ret = vfbc_pf_store_open(pf, idx, &loaded);
 	if (ret == 0)

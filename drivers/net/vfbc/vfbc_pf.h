@@ -106,8 +106,11 @@ struct vfbc_pf {
 	struct vfbc_pf_vf *vfs;
 	uint16_t num_vfs;
 	uint16_t rr_next;            /**< VF the next service run starts with */
-	/** Changes of any VF's MAC block: Tx queues rebuild their MAC table when it moves. */
-	uint64_t mac_changes;
+	/**
+	 * Changes of any VF's MAC or VPort block: the queues read them again
+	 * (MAC table, port VLANs) when it moves.
+	 */
+	uint64_t port_changes;
 	rte_spinlock_t serve_lock;   /**< one runner at a time: service lcore or thread */
 	uint32_t service_id;
 	bool service_registered;

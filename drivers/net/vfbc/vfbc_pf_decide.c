@@ -17,6 +17,7 @@
  */
 
 #include <semaphore.h>
+#include <string.h>
 
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -41,6 +42,29 @@ ask_application(struct rte_eth_dev *dev, uint16_t vf, const struct vfbc_pf_reque
 
 	rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_VF_MBOX, &p);
 	return p.retval != RTE_PMD_VFBC_MB_EVENT_PROCEED;
+}
+
+/*
+ * A VF may change only the MTU in its VPort block, within max_mtu: the port
+ * VLAN, the link and the limits are the PF's. The VF's driver writes the
+ * block as it last read it with a new MTU; anything else is refused before
+ * the application is asked.
+ */
+static bool
+vport_write_ok(struct vfbc_pf *pf, uint16_t vf, const struct vfbc_pf_request *req,
+		const void *data)
+{
+	struct rte_pmd_vfbc_vport_block cur, want;
+
+	if (req->len != sizeof(want) ||
+			vfbc_store_get(&pf->vfs[vf].store, RTE_PMD_VFBC_BLOCK_ID_VPORT, &cur,
+				sizeof(cur)) != (int)sizeof(cur))
+		return false;
+	memcpy(&want, data, sizeof(want));
+	if (want.mtu > cur.max_mtu)
+		return false;
+	want.mtu = cur.mtu;
+	return memcmp(&want, &cur, sizeof(want)) == 0;
 }
 
 /* Hand the request to the decision thread. @return false if it cannot take it. */
@@ -76,6 +100,12 @@ vfbc_pf_policy(void *ctx, uint16_t vf, const struct vfbc_pf_request *req, const 
 	struct rte_eth_dev *dev = ctx;
 	struct vfbc_pf *pf = dev->data->dev_private;
 
+	if (req->opcode == VFBC_OP_WRITE && req->block_id == RTE_PMD_VFBC_BLOCK_ID_VPORT &&
+			!vport_write_ok(pf, vf, req, data)) {
+		VFBC_LOG(WARNING, "%s: VF %u tried to change more than the MTU in its VPort "
+				"block: denied", dev->data->name, vf);
+		return 1;
+	}
 	/* Nobody to ask: no detour through a decision thread. */
 	if (!has_callbacks(dev))
 		return 0;

@@ -30,6 +30,14 @@ struct vfbc_broken {
 	uint64_t attaches; /**< the VF's attach count when the PF noticed */
 };
 
+/* What the PF switches on: a VF's port VLAN (0 for none) and MAC address. */
+struct vfbc_mac_key {
+	struct rte_ether_addr mac;
+	uint16_t vlan;
+};
+
+_Static_assert(sizeof(struct vfbc_mac_key) == 8, "hash keys without padding");
+
 /* PF Tx queue q: ring (q, TO_VF) of every VF. */
 struct vfbc_pf_txq_vf {
 	struct vfbc_pring ring;
@@ -38,15 +46,16 @@ struct vfbc_pf_txq_vf {
 	uint32_t used;  /* slots filled in this burst */
 	bool in_burst;
 	bool up;        /* in this burst */
+	uint16_t vlan;  /* the VF's port VLAN, 0 for none */
 };
 
 struct vfbc_pf_txq {
 	struct vfbc_queue q; /* first: the common code counts through it */
 	struct vfbc_pf *pf;
 	struct rte_hash *macs;  /* destination MAC -> VF, private to this queue */
-	uint64_t changes_seen;  /* pf->mac_changes the table was built from */
+	uint64_t changes_seen;  /* pf->port_changes the table was built from */
 	/* The last lookup: frames of a burst mostly go to one VF. */
-	struct rte_ether_addr last_mac;
+	struct vfbc_mac_key last_key;
 	int32_t last_vf;        /* -1: none */
 	uint16_t nb_vfs;
 	uint16_t nb_touched;
@@ -58,11 +67,13 @@ struct vfbc_pf_txq {
 struct vfbc_pf_rxq_vf {
 	struct vfbc_pring ring;
 	struct vfbc_broken broken;
+	uint16_t vlan;  /* the VF's port VLAN, inserted in its frames; 0 for none */
 };
 
 struct vfbc_pf_rxq {
 	struct vfbc_queue q;
 	struct vfbc_pf *pf;
+	uint64_t changes_seen;  /* pf->port_changes the VLANs were read at */
 	uint16_t nb_vfs;
 	uint16_t rr; /* VF the next burst starts with */
 	struct vfbc_pf_rxq_vf vfs[];
@@ -123,10 +134,26 @@ rx_queue_pool(struct vfbc_queue *q, struct rte_mempool *mp)
 	q->room = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
 }
 
-/* Copy up to @p n packets out of @p r into new mbufs. */
-static uint16_t
-rx_ring(struct vfbc_queue *q, struct vfbc_pring *r, struct rte_mbuf **pkts, uint16_t n)
+/* Copy @p len bytes of a frame into @p dst with an 802.1Q tag of @p vlan inserted. */
+static void
+copy_tagged(uint8_t *dst, const uint8_t *src, uint32_t len, uint16_t vlan)
 {
+	const uint32_t head = 2 * RTE_ETHER_ADDR_LEN;
+	struct rte_vlan_hdr tag;
+
+	rte_memcpy(dst, src, head);
+	*(rte_be16_t *)(dst + head) = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+	tag.vlan_tci = rte_cpu_to_be_16(vlan);
+	memcpy(dst + head + 2, &tag.vlan_tci, sizeof(tag.vlan_tci));
+	rte_memcpy(dst + head + 4, src + head, len - head);
+}
+
+/* Copy up to @p n packets out of @p r into new mbufs, tagged with @p vlan if not 0. */
+static uint16_t
+rx_ring(struct vfbc_queue *q, struct vfbc_pring *r, struct rte_mbuf **pkts, uint16_t n,
+		uint16_t vlan)
+{
+	const uint32_t tag = vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0;
 	uint32_t avail = vfbc_pring_avail(r, n), i;
 	uint64_t bytes = 0;
 	uint16_t got = 0;
@@ -145,7 +172,8 @@ rx_ring(struct vfbc_queue *q, struct vfbc_pring *r, struct rte_mbuf **pkts, uint
 		if (i + 1 < avail)
 			rte_prefetch0(vfbc_pring_buf(r, i + 1));
 		len = vfbc_pring_len(r, i); /* counts a bad one as a ring error */
-		if (unlikely(len < 0 || (uint32_t)len > q->room)) {
+		if (unlikely(len < 0 || (uint32_t)len + tag > q->room ||
+				(tag != 0 && len < RTE_ETHER_HDR_LEN))) {
 			if (len > 0)
 				q->oversize++;
 			q->errors++;
@@ -156,9 +184,14 @@ rx_ring(struct vfbc_queue *q, struct vfbc_pring *r, struct rte_mbuf **pkts, uint
 				sizeof(q->rearm));
 		m->ol_flags = 0;
 		m->packet_type = 0;
+		if (tag == 0)
+			rte_memcpy(rte_pktmbuf_mtod(m, void *), vfbc_pring_buf(r, i), (size_t)len);
+		else
+			copy_tagged(rte_pktmbuf_mtod(m, uint8_t *), vfbc_pring_buf(r, i),
+					(uint32_t)len, vlan);
+		len += tag;
 		m->data_len = (uint16_t)len;
 		m->pkt_len = (uint32_t)len;
-		rte_memcpy(rte_pktmbuf_mtod(m, void *), vfbc_pring_buf(r, i), (size_t)len);
 		bytes += (uint32_t)len;
 		got++;
 	}
@@ -231,12 +264,39 @@ pf_txq_ring_errors(const struct vfbc_queue *q)
 	return sum;
 }
 
+/* A VF's port VLAN from its VPort block, 0 if none or unreadable. */
+static uint16_t
+vf_port_vlan(struct vfbc_pf *pf, uint16_t vf)
+{
+	struct rte_pmd_vfbc_vport_block b;
+
+	if (vfbc_store_get(&pf->vfs[vf].store, RTE_PMD_VFBC_BLOCK_ID_VPORT, &b,
+			sizeof(b)) != (int)sizeof(b) || b.version != RTE_PMD_VFBC_VPORT_VERSION ||
+			b.vlan_id > RTE_ETHER_MAX_VLAN_ID)
+		return 0;
+	return b.vlan_id;
+}
+
+static void
+rx_vlans_read(struct vfbc_pf_rxq *rxq, uint64_t changes)
+{
+	uint16_t vf;
+
+	for (vf = 0; vf < rxq->nb_vfs; vf++)
+		rxq->vfs[vf].vlan = vf_port_vlan(rxq->pf, vf);
+	rxq->changes_seen = changes;
+}
+
 /* VF Tx to PF Rx: all VFs' rings, starting with a different VF each burst. */
 uint16_t
 vfbc_pf_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vfbc_pf_rxq *rxq = queue;
+	uint64_t changes = __atomic_load_n(&rxq->pf->port_changes, __ATOMIC_ACQUIRE);
 	uint16_t k, vf = rxq->rr, nb = 0;
+
+	if (unlikely(changes != rxq->changes_seen))
+		rx_vlans_read(rxq, changes);
 
 	for (k = 0; k < rxq->nb_vfs && nb < n; k++) {
 		struct vfbc_pf_rxq_vf *v = &rxq->vfs[vf];
@@ -244,7 +304,7 @@ vfbc_pf_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 		if (unlikely(v->ring.broken) &&
 				!ring_recover(&rxq->q, rxq->pf, vf, &v->ring, &v->broken, false))
 			goto next;
-		nb += rx_ring(&rxq->q, &v->ring, pkts + nb, n - nb);
+		nb += rx_ring(&rxq->q, &v->ring, pkts + nb, n - nb, v->vlan);
 next:
 		if (++vf == rxq->nb_vfs)
 			vf = 0;
@@ -264,16 +324,19 @@ mac_table_rebuild(struct vfbc_pf_txq *txq, uint64_t changes)
 	rte_hash_reset(txq->macs);
 	for (vf = 0; vf < txq->nb_vfs; vf++) {
 		struct rte_pmd_vfbc_mac_block b;
-		struct rte_ether_addr mac;
+		struct vfbc_mac_key key;
 
+		txq->vfs[vf].vlan = vf_port_vlan(pf, vf);
 		if (vfbc_store_get(&pf->vfs[vf].store, RTE_PMD_VFBC_BLOCK_ID_MAC, &b,
 				sizeof(b)) != (int)sizeof(b))
 			continue;
-		memcpy(mac.addr_bytes, b.addr, sizeof(mac.addr_bytes));
-		if (!rte_is_valid_assigned_ether_addr(&mac) ||
-				rte_hash_lookup(txq->macs, &mac) >= 0)
+		memset(&key, 0, sizeof(key));
+		memcpy(key.mac.addr_bytes, b.addr, sizeof(key.mac.addr_bytes));
+		key.vlan = txq->vfs[vf].vlan;
+		if (!rte_is_valid_assigned_ether_addr(&key.mac) ||
+				rte_hash_lookup(txq->macs, &key) >= 0)
 			continue;
-		rte_hash_add_key_data(txq->macs, &mac, (void *)(uintptr_t)vf);
+		rte_hash_add_key_data(txq->macs, &key, (void *)(uintptr_t)vf);
 	}
 	txq->last_vf = -1;
 	txq->changes_seen = changes;
@@ -290,7 +353,7 @@ vf_up(const struct vfbc_pf *pf, uint16_t vf, const struct vfbc_pring *r)
 /* Copy @p m into VF @p vf's ring; the ring is published at the end of the burst. */
 static bool
 pf_tx_to_vf(struct vfbc_pf_txq *txq, uint16_t vf, struct rte_mbuf *m, uint16_t want,
-		bool unicast)
+		bool unicast, bool tagged)
 {
 	struct vfbc_pf_txq_vf *d = &txq->vfs[vf];
 	int len;
@@ -317,7 +380,9 @@ pf_tx_to_vf(struct vfbc_pf_txq *txq, uint16_t vf, struct rte_mbuf *m, uint16_t w
 		txq->q.ring_full++;
 		return false;
 	}
-	len = vfbc_pring_put_mbuf(&d->ring, d->used, m);
+	/* A VF in a port VLAN gets its frames without the tag. */
+	len = likely(!tagged) ? vfbc_pring_put_mbuf(&d->ring, d->used, m) :
+		vfbc_pring_put_mbuf_untag(&d->ring, d->used, m);
 	if (unlikely(len < 0)) {
 		if (len == -EMSGSIZE)
 			txq->q.oversize++;
@@ -327,32 +392,47 @@ pf_tx_to_vf(struct vfbc_pf_txq *txq, uint16_t vf, struct rte_mbuf *m, uint16_t w
 	return true;
 }
 
-/* Switch one packet. @return whether at least one VF got it. */
+/* Switch one packet on its VLAN (0 if untagged) and destination MAC. @return
+ * whether at least one VF got it.
+ */
 static bool
 pf_tx_one(struct vfbc_pf_txq *txq, struct rte_mbuf *m, uint16_t want)
 {
 	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	bool sent = false;
+	struct vfbc_mac_key key;
+	bool sent = false, tagged = false;
 	void *data;
 	uint16_t vf;
 
 	if (unlikely(m->data_len < sizeof(*eh)))
 		return false;
+	key.vlan = 0;
+	if (unlikely(eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN))) {
+		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eh + 1);
+
+		if (m->data_len < sizeof(*eh) + sizeof(*vh))
+			return false;
+		key.vlan = rte_be_to_cpu_16(vh->vlan_tci) & RTE_ETHER_MAX_VLAN_ID;
+		/* A priority tag (VLAN 0) stays: only port VLANs are stripped. */
+		tagged = key.vlan != 0;
+	}
 	if (likely(rte_is_unicast_ether_addr(&eh->dst_addr))) {
-		if (likely(txq->last_vf >= 0 && rte_is_same_ether_addr(&eh->dst_addr,
-				&txq->last_mac)))
-			return pf_tx_to_vf(txq, (uint16_t)txq->last_vf, m, want, true);
-		if (unlikely(rte_hash_lookup_data(txq->macs, &eh->dst_addr, &data) < 0)) {
+		key.mac = eh->dst_addr;
+		if (likely(txq->last_vf >= 0 && key.vlan == txq->last_key.vlan &&
+				rte_is_same_ether_addr(&key.mac, &txq->last_key.mac)))
+			return pf_tx_to_vf(txq, (uint16_t)txq->last_vf, m, want, true, tagged);
+		if (unlikely(rte_hash_lookup_data(txq->macs, &key, &data) < 0)) {
 			txq->q.unknown_unicast++;
 			return false;
 		}
-		txq->last_mac = eh->dst_addr;
+		txq->last_key = key;
 		txq->last_vf = (int32_t)(uintptr_t)data;
-		return pf_tx_to_vf(txq, (uint16_t)(uintptr_t)data, m, want, true);
+		return pf_tx_to_vf(txq, (uint16_t)(uintptr_t)data, m, want, true, tagged);
 	}
-	/* Broadcast and multicast: a copy to every VF that is up. */
+	/* Broadcast and multicast: a copy to every VF of the VLAN that is up. */
 	for (vf = 0; vf < txq->nb_vfs; vf++)
-		sent |= pf_tx_to_vf(txq, vf, m, want, false);
+		if (txq->vfs[vf].vlan == key.vlan)
+			sent |= pf_tx_to_vf(txq, vf, m, want, false, tagged);
 	return sent;
 }
 
@@ -360,7 +440,7 @@ uint16_t
 vfbc_pf_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vfbc_pf_txq *txq = queue;
-	uint64_t changes = __atomic_load_n(&txq->pf->mac_changes, __ATOMIC_ACQUIRE);
+	uint64_t changes = __atomic_load_n(&txq->pf->port_changes, __ATOMIC_ACQUIRE);
 	uint64_t bytes = 0, sent = 0;
 	uint16_t i;
 
@@ -397,7 +477,7 @@ mac_table_create(struct rte_eth_dev *dev, uint16_t qid, unsigned int socket, uin
 	struct rte_hash_parameters hp = {
 		.name = name,
 		.entries = RTE_MAX(64u, 2u * nb_vfs),
-		.key_len = RTE_ETHER_ADDR_LEN,
+		.key_len = sizeof(struct vfbc_mac_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = (int)socket,
 	};
@@ -450,7 +530,7 @@ vfbc_pf_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		r->limit = ring_limit(nb_desc, &pf->params.rings);
 	}
 	/* Build the table at the first burst. */
-	txq->changes_seen = ~__atomic_load_n(&pf->mac_changes, __ATOMIC_ACQUIRE);
+	txq->changes_seen = ~__atomic_load_n(&pf->port_changes, __ATOMIC_ACQUIRE);
 	dev->data->tx_queues[qid] = txq;
 	return 0;
 }
@@ -470,6 +550,8 @@ vfbc_pf_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		return -ENOMEM;
 	queue_init(&rxq->q, dev, qid, pf_rxq_ring_errors);
 	rx_queue_pool(&rxq->q, mp);
+	/* Read the VLANs at the first burst. */
+	rxq->changes_seen = ~__atomic_load_n(&pf->port_changes, __ATOMIC_ACQUIRE);
 	rxq->pf = pf;
 	rxq->nb_vfs = pf->num_vfs;
 	for (vf = 0; vf < pf->num_vfs; vf++) {
@@ -498,7 +580,7 @@ vfbc_vf_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vfbc_vf_queue *rxq = queue;
 
-	return rx_ring(&rxq->q, &rxq->ring, pkts, n);
+	return rx_ring(&rxq->q, &rxq->ring, pkts, n, 0);
 }
 
 /* VF Tx pushes back like a NIC: what does not fit the ring is not taken. */
