@@ -4628,7 +4628,8 @@ dp_expect_tagged(uint16_t port, uint32_t first, unsigned int n, uint16_t vlan)
 			memcpy(frame, p, 12);
 			memcpy(frame + 12, p + 16, len - 16);
 			if (dp_seed_of_buf(frame, len - 4) != first + got) {
-				printf("    frame %u: not the frame of seed %u\n", got, first + got);
+				printf("    frame %u: not the frame of seed %u\n", got,
+						first + got);
 				ret = -1;
 			}
 		}
