@@ -169,8 +169,11 @@ rx_ring(struct vfbc_queue *q, struct vfbc_pring *r, struct rte_mbuf **pkts, uint
 		struct rte_mbuf *m = pkts[got];
 		int len;
 
-		if (i + 1 < avail)
+		if (i + 1 < avail) {
+			/* The next packet and the next mbuf's first line. */
 			rte_prefetch0(vfbc_pring_buf(r, i + 1));
+			rte_prefetch0(pkts[i + 1]);
+		}
 		len = vfbc_pring_len(r, i); /* counts a bad one as a ring error */
 		if (unlikely(len < 0 || (uint32_t)len + tag > q->room ||
 				(tag != 0 && len < RTE_ETHER_HDR_LEN))) {
@@ -401,26 +404,27 @@ pf_tx_one(struct vfbc_pf_txq *txq, struct rte_mbuf *m, uint16_t want)
 	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	struct vfbc_mac_key key;
 	bool sent = false, tagged = false;
+	uint16_t vf, vlan = 0;
 	void *data;
-	uint16_t vf;
 
 	if (unlikely(m->data_len < sizeof(*eh)))
 		return false;
-	key.vlan = 0;
 	if (unlikely(eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN))) {
 		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eh + 1);
 
 		if (m->data_len < sizeof(*eh) + sizeof(*vh))
 			return false;
-		key.vlan = rte_be_to_cpu_16(vh->vlan_tci) & RTE_ETHER_MAX_VLAN_ID;
+		vlan = rte_be_to_cpu_16(vh->vlan_tci) & RTE_ETHER_MAX_VLAN_ID;
 		/* A priority tag (VLAN 0) stays: only port VLANs are stripped. */
-		tagged = key.vlan != 0;
+		tagged = vlan != 0;
 	}
 	if (likely(rte_is_unicast_ether_addr(&eh->dst_addr))) {
-		key.mac = eh->dst_addr;
-		if (likely(txq->last_vf >= 0 && key.vlan == txq->last_key.vlan &&
-				rte_is_same_ether_addr(&key.mac, &txq->last_key.mac)))
+		/* The last destination again: compared in place, no key built. */
+		if (likely(txq->last_vf >= 0 && vlan == txq->last_key.vlan &&
+				rte_is_same_ether_addr(&eh->dst_addr, &txq->last_key.mac)))
 			return pf_tx_to_vf(txq, (uint16_t)txq->last_vf, m, want, true, tagged);
+		key.mac = eh->dst_addr;
+		key.vlan = vlan;
 		if (unlikely(rte_hash_lookup_data(txq->macs, &key, &data) < 0)) {
 			txq->q.unknown_unicast++;
 			return false;
@@ -431,7 +435,7 @@ pf_tx_one(struct vfbc_pf_txq *txq, struct rte_mbuf *m, uint16_t want)
 	}
 	/* Broadcast and multicast: a copy to every VF of the VLAN that is up. */
 	for (vf = 0; vf < txq->nb_vfs; vf++)
-		if (txq->vfs[vf].vlan == key.vlan)
+		if (txq->vfs[vf].vlan == vlan)
 			sent |= pf_tx_to_vf(txq, vf, m, want, false, tagged);
 	return sent;
 }
