@@ -100,6 +100,7 @@ sshd_pid=
 agent_pid=
 made_privsep=
 
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM

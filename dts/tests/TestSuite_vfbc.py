@@ -244,7 +244,8 @@ class TestVfbc(TestSuite):
             )
             self.verify(self._vf_read(testpmd, MAC_BLOCK) == block, "the VF reads another block")
 
-            out = self._pf(testpmd, f"block write {MAC_BLOCK} hex {NEW_VF_MAC.replace(':', '')}0000")
+            new_block = mac_bytes(NEW_VF_MAC) + b"\0\0"
+            out = self._pf(testpmd, f"block write {MAC_BLOCK} hex {new_block.hex()}")
             self._verify_in(f"PF port {PF_PORT} VF 0 block {MAC_BLOCK:#x}: wrote 8 bytes", out)
             out = self._pf(testpmd, f"invalidate {1 << MAC_BLOCK:#x}")
             self._verify_in(f"PF port {PF_PORT} VF 0: invalidated blocks {1 << MAC_BLOCK:#x}", out)
