@@ -110,7 +110,10 @@ cleanup() {
 		kill "$sshd_pid" 2>/dev/null || true
 		wait "$sshd_pid" 2>/dev/null || true
 	fi
-	[ -n "$agent_pid" ] && { kill "$agent_pid" 2>/dev/null || true; }
+	if [ -n "$agent_pid" ]; then
+		kill "$agent_pid" 2>/dev/null || true
+		wait "$agent_pid" 2>/dev/null || true
+	fi
 	[ -n "$made_privsep" ] && { rmdir /run/sshd 2>/dev/null || true; }
 	[ -n "$precompiled" ] && rm -rf "$precompiled"
 	[ -n "$tmp" ] && rm -rf "$tmp"
@@ -174,8 +177,15 @@ else
 	sudo /usr/sbin/sshd -D -f "$tmp/sshd_config" -E "$tmp/sshd.log" </dev/null &
 fi
 sshd_pid=$!
-eval "$(ssh-agent -s -a "$tmp/agent.sock")" >/dev/null
-agent_pid=$SSH_AGENT_PID
+# In the foreground (-D), as our child: a daemon would outlive us as a zombie
+# where nothing reaps orphans.
+ssh-agent -D -a "$tmp/agent.sock" >/dev/null &
+agent_pid=$!
+export SSH_AUTH_SOCK=$tmp/agent.sock
+for _ in $(seq 100); do
+	[ -S "$SSH_AUTH_SOCK" ] && break
+	sleep 0.1
+done
 ssh-add -q "$tmp/client_key"
 ssh_ok=
 for _ in $(seq 100); do
