@@ -117,6 +117,7 @@ struct vfbc_pf_mbox {
 	uint16_t proto_version;
 	uint16_t proto_max;    /**< highest version offered: VFBC_PROTO_VERSION_MAX */
 	bool attached;
+	bool peer_gone;        /**< the attached VF's process is gone (check_peer) */
 	bool notify_reads;     /**< ask the policy about reads too */
 	bool parked;           /**< park_req waits for the application's decision */
 	bool park_stale;       /**< the VF re-attached since: drop the decision */
@@ -147,6 +148,16 @@ int vfbc_pf_mbox_set_limits(struct vfbc_pf_mbox *mb, const struct vfbc_pf_limits
 
 /** Serve the VF again after a quarantine (by the mailbox's server). */
 void vfbc_pf_mbox_lift_quarantine(struct vfbc_pf_mbox *mb);
+
+/**
+ * Note whether the process of an attached VF is gone (it no longer holds the
+ * region, see vfbc_region_vf_alive()): @c peer_gone stays set until a VF
+ * process attaches again. The mailbox still completes what the dead process
+ * posted; only the datapath stops using the VF. One system call: call it now
+ * and then, by the mailbox's server. An error reading the lock counts as alive.
+ * @return true if the VF's process was just found gone.
+ */
+bool vfbc_pf_mbox_check_peer(struct vfbc_pf_mbox *mb);
 
 /**
  * Serve the VF: handle an attach, then complete at most @p budget requests,

@@ -133,6 +133,8 @@ serve_attach(struct vfbc_pf_mbox *mb, uint32_t nonce)
 	 */
 	mb->next_seq += mb->mask + 1;
 	mb->attached = lo <= hi;
+	/* A new VF process, or the same one again: it holds the region. */
+	__atomic_store_n(&mb->peer_gone, false, __ATOMIC_RELEASE);
 	mb->proto_version = mb->attached ? hi : 0;
 	hdr->pf.proto_version = mb->proto_version;
 	hdr->pf.attach_status = mb->attached ? VFBC_ST_OK : VFBC_ST_PROTO;
@@ -484,6 +486,15 @@ vfbc_pf_mbox_lift_quarantine(struct vfbc_pf_mbox *mb)
 {
 	mb->bad_streak = 0;
 	__atomic_store_n(&mb->quarantined, false, __ATOMIC_RELEASE);
+}
+
+bool
+vfbc_pf_mbox_check_peer(struct vfbc_pf_mbox *mb)
+{
+	if (!mb->attached || mb->peer_gone || vfbc_region_vf_alive(mb->region) != 0)
+		return false;
+	__atomic_store_n(&mb->peer_gone, true, __ATOMIC_RELEASE);
+	return true;
 }
 
 /*

@@ -477,6 +477,18 @@ vfbc_region_pf_alive(const struct vfbc_region *r)
 	return fd_has_live_pf(r->fd);
 }
 
+int
+vfbc_region_vf_alive(const struct vfbc_region *r)
+{
+	struct flock fl = { .l_type = F_UNLCK };
+	int ret = lock_byte(r->fd, VFBC_LOCK_VF, F_OFD_GETLK, F_WRLCK, &fl);
+
+	if (ret < 0)
+		return ret;
+	/* The PF's own description holds no lock on byte 1: any lock is a VF's. */
+	return fl.l_type != F_UNLCK;
+}
+
 static void
 close_fd(void *arg)
 {

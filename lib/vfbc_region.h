@@ -19,6 +19,10 @@
  * and is never touched. A VF learns that its PF died by taking a read lock on
  * the same byte, which the kernel grants the moment the PF's lock goes away,
  * even when the PF was killed.
+ *
+ * The one VF process of a region holds an OFD write lock on the second byte
+ * while it has the region open, so a second VF process is refused and the PF
+ * can tell, with vfbc_region_vf_alive(), that the VF process is gone.
  */
 
 #include <limits.h>
@@ -109,6 +113,13 @@ void vfbc_region_close(struct vfbc_region *r);
 
 /** VF: 1 while the PF that created the region holds it, 0 when it is gone, <0 on error. */
 int vfbc_region_pf_alive(const struct vfbc_region *r);
+
+/**
+ * PF: 1 while a VF process has the region open (it holds the lock on byte 1
+ * of the file from vfbc_region_open() until it closes the region or dies),
+ * 0 when none has, <0 on error. One system call: not for the datapath.
+ */
+int vfbc_region_vf_alive(const struct vfbc_region *r);
 
 /**
  * VF: block until the PF's liveness lock is released (PF closed or died).

@@ -626,3 +626,35 @@ def test_datapath_across_processes(ctx):
         vf1.quit()
         vf0.quit()
         pf.quit()
+
+
+def test_vf_killed_port_started_is_down(ctx):
+    """SIGKILL a VF process with its port started: its ring still says it is
+    polled, yet the PF detaches the VF, counts what it would switch to it as
+    VF down (not ring full), keeps switching to the other VF, and switches
+    to the VF again once a new process attached it and started its port."""
+    s = Setup(ctx)
+    # Rings smaller than the frames sent: a ring left polled would fill.
+    with s.pf(extra=",ring_size=128") as pf, s.vf(0) as vf0, s.vf(1) as vf1:
+        mac0 = vf0.cmd("mac").split()[1]
+        mac1 = vf1.cmd("mac").split()[1]
+        pf.expect("send %s 0 10" % mac0, "OK 10")
+        vf0.expect("recv 10", "OK 10 0 0-9")
+        pf.expect("attached 0", "OK 1")
+        vf0.kill()
+        wait_answer(pf, "attached 0", "OK 0")
+        pf.expect("send %s 100 300" % mac0, "OK 300")
+        pf.expect("xstat tx_vf_down_packets", "OK 300")
+        pf.expect("xstat tx_ring_full_packets", "OK 0")
+        pf.expect("attached 1", "OK 1")
+        pf.expect("send %s 300 20" % mac1, "OK 20")
+        vf1.expect("recv 20", "OK 20 0 300-319")
+        with s.vf(0) as new_vf0:
+            check(new_vf0.cmd("mac").split()[1] == mac0, "VF 0 keeps its MAC")
+            pf.expect("attached 0", "OK 1")
+            pf.expect("send %s 400 30" % mac0, "OK 30")
+            new_vf0.expect("recv 30", "OK 30 0 400-429")
+            pf.expect("xstat tx_vf_down_packets", "OK 300")
+            new_vf0.quit()
+        vf1.quit()
+        pf.quit()

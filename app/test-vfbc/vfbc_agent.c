@@ -30,6 +30,7 @@
  *         hold <id>                              VF_MBOX callbacks for <id> wait for release
  *         held                                   -> OK <callbacks waiting in hold now>
  *         release                                let them (and later ones) go on
+ *         attached <vf>                          -> OK 1|0: whether the VF is attached
  *   VF:   read <id> <len>                        -> OK <n> <hex>
  *         write <id> <hex>
  *         inval                                  -> OK <mask, 0x hex>
@@ -411,6 +412,21 @@ cmd_events(struct agent *ag, char **argv, char *out)
 	return 0;
 }
 
+static int
+cmd_attached(struct agent *ag, char **argv, char *out)
+{
+	struct rte_pmd_vfbc_vf_stats st;
+	uint32_t vf;
+	int ret;
+
+	if (!parse_u32(argv[0], &vf) || vf > UINT16_MAX)
+		return -EINVAL;
+	ret = rte_pmd_vfbc_pf_get_vf_stats(ag->port, (uint16_t)vf, &st);
+	if (ret == 0)
+		sprintf(out, "%u", st.attached);
+	return ret;
+}
+
 /*
  * Stalling the PF. Its mailbox is served either by its rte_service on EAL
  * service lcores, or by a fallback control thread (no service lcore at probe,
@@ -736,6 +752,7 @@ static const struct command commands[] = {
 	{ "hold", AGENT_PF, 1, cmd_hold },
 	{ "held", AGENT_PF, 0, cmd_held },
 	{ "release", AGENT_PF, 0, cmd_release },
+	{ "attached", AGENT_PF, 1, cmd_attached },
 	{ "read", AGENT_VF, 2, cmd_read },
 	{ "write", AGENT_VF, 2, cmd_write },
 	{ "inval", AGENT_VF, 0, cmd_inval },

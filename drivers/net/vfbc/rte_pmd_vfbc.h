@@ -343,7 +343,11 @@ struct rte_pmd_vfbc_vf_stats {
 	uint32_t nb_blocks;     /**< blocks defined for the VF */
 	uint32_t next_seq;      /**< sequence number of the next request the PF accepts */
 	uint16_t proto_version; /**< protocol version agreed at attach, 0 if none */
-	uint8_t attached;       /**< 1 once a VF attached with a common protocol version */
+	/**
+	 * 1 once a VF attached with a common protocol version; 0 again once the
+	 * PF found the VF's process gone, until a VF process attaches again.
+	 */
+	uint8_t attached;
 	uint64_t inval_pending; /**< invalidated blocks the VF has not fetched yet */
 	uint64_t attaches;      /**< attach requests served */
 	uint64_t requests;      /**< requests taken from the mailbox */

@@ -106,6 +106,7 @@ struct vfbc_pf {
 	struct vfbc_pf_vf *vfs;
 	uint16_t num_vfs;
 	uint16_t rr_next;            /**< VF the next service run starts with */
+	uint64_t peer_check_next;    /**< timer cycles of the next VF liveness check */
 	/**
 	 * Changes of any VF's MAC or VPort block: the queues read them again
 	 * (MAC table, port VLANs) when it moves.

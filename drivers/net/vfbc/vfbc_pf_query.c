@@ -91,7 +91,7 @@ rte_pmd_vfbc_pf_get_vf_stats(uint16_t port_id, uint16_t vf, struct rte_pmd_vfbc_
 	rte_spinlock_lock(&v->store.lock);
 	stats->nb_blocks = v->store.count;
 	rte_spinlock_unlock(&v->store.lock);
-	stats->attached = RELAXED_LOAD(mb->attached) ? 1 : 0;
+	stats->attached = RELAXED_LOAD(mb->attached) && !RELAXED_LOAD(mb->peer_gone) ? 1 : 0;
 	stats->proto_version = RELAXED_LOAD(mb->proto_version);
 	stats->next_seq = RELAXED_LOAD(mb->next_seq);
 	/* Written by the PF and fetched by the VF: a plain value, never trusted. */

@@ -11,6 +11,7 @@
 #include <rte_service.h>
 #include <rte_service_component.h>
 #include <rte_branch_prediction.h>
+#include <rte_cycles.h>
 #include <rte_lcore.h>
 
 #include "vfbc_pf.h"
@@ -20,6 +21,8 @@
 #define VFBC_THREAD_IDLE_MAX_NS 1000000
 /* How long close waits for a service lcore to leave our service. */
 #define VFBC_SERVICE_STOP_WAIT_MS 1000
+/* How often the service asks whether the VF processes still live. */
+#define VFBC_PEER_CHECK_MS 10
 
 bool
 vfbc_pf_vf_quarantined(const struct vfbc_pf_vf *v)
@@ -58,11 +61,35 @@ serve_vf(struct vfbc_pf *pf, uint16_t idx)
 	return done;
 }
 
+/*
+ * A VF process that died left its Rx rings saying they are polled: mark its
+ * VF gone, so that the datapath, which reads that flag once per burst, stops
+ * switching frames to it. One system call per attached VF every
+ * VFBC_PEER_CHECK_MS, off the datapath; a new VF process attaches again.
+ */
+static void
+check_peers(struct vfbc_pf *pf)
+{
+	uint64_t now = rte_get_timer_cycles();
+	uint16_t i;
+
+	if (now < pf->peer_check_next)
+		return;
+	pf->peer_check_next = now + rte_get_timer_hz() * VFBC_PEER_CHECK_MS / 1000;
+	for (i = 0; i < pf->num_vfs; i++)
+		if (vfbc_pf_mbox_check_peer(&pf->vfs[i].mbox))
+			VFBC_LOG(NOTICE, "%s: VF %u process is gone: no frames "
+					"switched to it until a VF process attaches again",
+					pf->dev->data->name, i);
+}
+
 unsigned int
 vfbc_pf_serve_all(struct vfbc_pf *pf)
 {
 	unsigned int done = vfbc_pf_decide_collect(pf);
 	uint16_t i, vf = pf->rr_next;
+
+	check_peers(pf);
 
 	/* Rotate the starting VF so none is always served last. */
 	for (i = 0; i < pf->num_vfs; i++) {

@@ -345,11 +345,18 @@ mac_table_rebuild(struct vfbc_pf_txq *txq, uint64_t changes)
 	txq->changes_seen = changes;
 }
 
-/* A VF is up for the PF's Tx when it is attached and its Rx queue polls the ring. */
+/*
+ * A VF is up for the PF's Tx when it is attached and its Rx queue polls the
+ * ring. A VF process that died leaves its ring saying it is polled: the
+ * service marks it gone when it finds the process gone (check_peers()).
+ */
 static inline bool
 vf_up(const struct vfbc_pf *pf, uint16_t vf, const struct vfbc_pring *r)
 {
-	return __atomic_load_n(&pf->vfs[vf].mbox.attached, __ATOMIC_RELAXED) &&
+	const struct vfbc_pf_mbox *mb = &pf->vfs[vf].mbox;
+
+	return __atomic_load_n(&mb->attached, __ATOMIC_RELAXED) &&
+		!__atomic_load_n(&mb->peer_gone, __ATOMIC_RELAXED) &&
 		vfbc_pring_peer_ready(r);
 }
 
