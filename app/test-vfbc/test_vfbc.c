@@ -3434,7 +3434,8 @@ test_wellknown_blocks(void)
 
 	if (mp == NULL)
 		return -1;
-	ret = scn_open(&s, "wkb", "num_vfs=2,vf_mac=0/" WK_VF0_MAC, 2, LONG_MS);
+	/* Buffers for the MTU of 5000 the scenario sets. */
+	ret = scn_open(&s, "wkb", "num_vfs=2,pkt_buf_size=5056,vf_mac=0/" WK_VF0_MAC, 2, LONG_MS);
 	if (ret == 0) {
 		ret = wk_mac_follows_block(&s, mp);
 		if (ret == 0)

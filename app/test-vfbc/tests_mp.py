@@ -658,3 +658,37 @@ def test_vf_killed_port_started_is_down(ctx):
             new_vf0.quit()
         vf1.quit()
         pf.quit()
+
+
+def vport_mtus(pf, vf):
+    """(mtu, max_mtu) of a VF's VPort block as the PF has it."""
+    got = pf.cmd("get %d 63" % vf).split()
+    check(got[0] == "OK" and got[1] == "16", "VPort block of VF %d: %r" % (vf, got))
+    raw = bytes.fromhex(got[2])
+    return int.from_bytes(raw[2:4], "little"), int.from_bytes(raw[4:6], "little")
+
+
+def test_vf_mtu_within_pkt_buf_size(ctx):
+    """The MTU a VF may have follows the PF's pkt_buf_size: a frame is the MTU
+    plus an Ethernet header and a VLAN tag (18 bytes), so 1600-byte buffers
+    carry an MTU of 1582 at most; a larger one is refused, and a larger one
+    the PF application wrote in the block is clamped."""
+    s = Setup(ctx)
+    with s.pf(num_vfs=1, extra=",pkt_buf_size=1600") as pf, s.vf(0) as vf0:
+        check(vport_mtus(pf, 0) == (1500, 1582), "VPort defaults: %r" % (vport_mtus(pf, 0),))
+        vf0.expect("mtu_info", "OK 1582 1600 1500")
+        vf0.expect("mtu 1583", "ERR -EINVAL")
+        vf0.expect("mtu 1582", "OK")
+        check(vport_mtus(pf, 0) == (1582, 1582), "VF's MTU in its block")
+        vf0.expect("mtu_info", "OK 1582 1600 1582")
+        pf_mac = pf.cmd("mac").split()[1]
+        vf0.expect("send %s 0 40" % pf_mac, "OK 40")
+        pf.expect("recv 40", "OK 40 0 0-39")
+        # The PF application may write a larger max_mtu: the VF keeps to its buffers.
+        pf.expect("set 0 63 0100dc05d007000001%s" % ("00" * 7), "OK")
+        vf0.expect("port_stop", "OK")
+        vf0.expect("port_start", "OK")
+        vf0.expect("mtu_info", "OK 1582 1600 1500")
+        vf0.expect("mtu 1583", "ERR -EINVAL")
+        vf0.quit()
+        pf.quit()

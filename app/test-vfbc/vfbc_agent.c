@@ -36,6 +36,8 @@
  *         inval                                  -> OK <mask, 0x hex>
  *         link                                   -> OK up|down
  *         lsc                                    -> OK <link status change events so far>
+ *         mtu <mtu>                              rte_eth_dev_set_mtu()
+ *         mtu_info                               -> OK <max_mtu> <max_rx_pktlen> <MTU now>
  *
  * Numbers take C syntax (0x... hex). Payloads are plain hex strings.
  */
@@ -544,6 +546,30 @@ cmd_link(struct agent *ag, char **argv, char *out)
 	return ret;
 }
 
+static int
+cmd_mtu(struct agent *ag, char **argv, char *out)
+{
+	uint32_t mtu;
+
+	if (!parse_u32(argv[0], &mtu) || mtu > UINT16_MAX)
+		return -EINVAL;
+	return rte_eth_dev_set_mtu(ag->port, (uint16_t)mtu);
+}
+
+static int
+cmd_mtu_info(struct agent *ag, char **argv, char *out)
+{
+	struct rte_eth_dev_info info;
+	uint16_t mtu;
+	int ret = rte_eth_dev_info_get(ag->port, &info);
+
+	if (ret == 0)
+		ret = rte_eth_dev_get_mtu(ag->port, &mtu);
+	if (ret == 0)
+		sprintf(out, "%u %u %u", info.max_mtu, info.max_rx_pktlen, mtu);
+	return ret;
+}
+
 /* ---- datapath commands (both) ---- */
 
 /* Frames of the datapath tests: the seed after the header, then a pattern of it. */
@@ -758,6 +784,8 @@ static const struct command commands[] = {
 	{ "inval", AGENT_VF, 0, cmd_inval },
 	{ "link", AGENT_VF, 0, cmd_link },
 	{ "lsc", AGENT_VF, 0, cmd_lsc },
+	{ "mtu", AGENT_VF, 1, cmd_mtu },
+	{ "mtu_info", AGENT_VF, 0, cmd_mtu_info },
 };
 
 /* Run one command line; @return its result, its extra answer text in @p out. */

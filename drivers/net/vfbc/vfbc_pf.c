@@ -117,7 +117,8 @@ define_wellknown_blocks(struct vfbc_pf *pf, uint16_t idx, bool loaded)
 		mac = pf->params.vf_mac[idx];
 	else
 		vfbc_ethdev_make_mac(&mac, pf->dev->data->name, idx);
-	ret = vfbc_wk_define(&pf->vfs[idx].store, &mac, VFBC_MAX_MTU);
+	ret = vfbc_wk_define(&pf->vfs[idx].store, &mac, vfbc_wk_ring_max_mtu(
+			pf->params.rings.buf_size, VFBC_MIN_MTU, VFBC_MAX_MTU));
 	if (ret < 0)
 		VFBC_LOG(ERR, "%s: cannot define the well-known blocks of VF %u: %s",
 				pf->dev->data->name, idx, rte_strerror(-ret));

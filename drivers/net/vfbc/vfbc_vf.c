@@ -14,6 +14,7 @@
 
 #include "vfbc_rxtx.h"
 #include "vfbc_vf.h"
+#include "vfbc_wellknown.h"
 #include "vfbc_xstats.h"
 
 static int vfbc_vf_dev_close(struct rte_eth_dev *dev);
@@ -46,7 +47,7 @@ vfbc_vf_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	vfbc_ethdev_infos_get(dev, info);
 	vfbc_ethdev_infos_rings(info, &vf->region.rings);
 	info->max_mtu = vfbc_vf_max_mtu(dev->data->dev_private);
-	info->max_rx_pktlen = info->max_mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	info->max_rx_pktlen = info->max_mtu + VFBC_WK_FRAME_OVERHEAD;
 	return 0;
 }
 

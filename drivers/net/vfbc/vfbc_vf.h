@@ -69,7 +69,7 @@ int vfbc_vf_config_refresh(struct vfbc_vf *vf);
 /** The VPort link as the PF last set it (up until read). */
 bool vfbc_vf_vport_link_up(const struct vfbc_vf *vf);
 /** The largest MTU the PF allows. */
-uint16_t vfbc_vf_max_mtu(const struct vfbc_vf *vf);
+uint16_t vfbc_vf_max_mtu(struct vfbc_vf *vf);
 /** eth_dev_ops: through the backchannel, the PF may deny (-EACCES). */
 int vfbc_vf_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr);
 int vfbc_vf_mtu_set(struct rte_eth_dev *dev, uint16_t mtu);

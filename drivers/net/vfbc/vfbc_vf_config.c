@@ -58,9 +58,10 @@ vfbc_vf_config_refresh(struct vfbc_vf *vf)
 	} else {
 		memcpy(data->mac_addrs->addr_bytes, mb.addr, sizeof(mb.addr));
 		vf->pf_mac = *data->mac_addrs;
-		data->mtu = vb.mtu;
 		vf->vport = vb;
 		vf->config_read = true;
+		/* A PF application may have set more than its buffers carry. */
+		data->mtu = RTE_MIN(vb.mtu, vfbc_vf_max_mtu(vf));
 	}
 	pthread_mutex_unlock(&vf->config_lock);
 	return ret;
@@ -72,10 +73,24 @@ vfbc_vf_vport_link_up(const struct vfbc_vf *vf)
 	return !vf->config_read || vf->vport.link_up;
 }
 
-uint16_t
-vfbc_vf_max_mtu(const struct vfbc_vf *vf)
+/* The largest MTU whose frames fit the packet buffers of the PF's rings. */
+static uint16_t
+ring_max_mtu(struct vfbc_vf *vf)
 {
-	return vf->config_read ? vf->vport.max_mtu : VFBC_MAX_MTU;
+	uint16_t mtu = VFBC_MAX_MTU;
+
+	rte_rwlock_read_lock(&vf->conn_lock);
+	if (vf->region.ring_area != NULL)
+		mtu = vfbc_wk_ring_max_mtu(vf->region.rings.buf_size, VFBC_MIN_MTU, VFBC_MAX_MTU);
+	rte_rwlock_read_unlock(&vf->conn_lock);
+	return mtu;
+}
+
+/* The VPort block's max_mtu, within what the PF's packet buffers carry. */
+uint16_t
+vfbc_vf_max_mtu(struct vfbc_vf *vf)
+{
+	return RTE_MIN(vf->config_read ? vf->vport.max_mtu : VFBC_MAX_MTU, ring_max_mtu(vf));
 }
 
 int

@@ -9,6 +9,14 @@
 
 #define VFBC_DEFAULT_MTU RTE_ETHER_MTU
 
+uint16_t
+vfbc_wk_ring_max_mtu(uint32_t buf_size, uint16_t min_mtu, uint16_t max_mtu)
+{
+	uint32_t mtu = buf_size > VFBC_WK_FRAME_OVERHEAD ? buf_size - VFBC_WK_FRAME_OVERHEAD : 0;
+
+	return (uint16_t)RTE_MAX((uint32_t)min_mtu, RTE_MIN(mtu, (uint32_t)max_mtu));
+}
+
 int
 vfbc_wk_define(struct vfbc_store *store, const struct rte_ether_addr *mac, uint16_t max_mtu)
 {
@@ -16,7 +24,7 @@ vfbc_wk_define(struct vfbc_store *store, const struct rte_ether_addr *mac, uint1
 	struct rte_pmd_vfbc_mac_block mb = { .reserved = { 0 } };
 	struct rte_pmd_vfbc_vport_block vb = {
 		.version = RTE_PMD_VFBC_VPORT_VERSION,
-		.mtu = VFBC_DEFAULT_MTU,
+		.mtu = RTE_MIN(VFBC_DEFAULT_MTU, max_mtu),
 		.max_mtu = max_mtu,
 		.link_up = 1,
 	};

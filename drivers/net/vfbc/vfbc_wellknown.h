@@ -27,7 +27,24 @@
 _Static_assert(sizeof(struct rte_pmd_vfbc_mac_block) == 8, "MAC block size is ABI");
 _Static_assert(sizeof(struct rte_pmd_vfbc_vport_block) == 16, "VPort block size is ABI");
 
-/** PF: define a VF's well-known blocks and set their defaults. @return 0 or -errno. */
+/**
+ * Bytes a frame takes in a packet ring buffer beyond its MTU: its Ethernet
+ * header and one VLAN tag (a priority tag, or a VF's own tag, travels in the
+ * ring; port VLAN tags do not). Rings hold no CRC.
+ */
+#define VFBC_WK_FRAME_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
+
+/**
+ * The largest MTU whose frames fit packet ring buffers of @p buf_size bytes,
+ * within [@p min_mtu, @p max_mtu] (a buffer too small for @p min_mtu gives
+ * @p min_mtu: its longer frames are dropped and counted).
+ */
+uint16_t vfbc_wk_ring_max_mtu(uint32_t buf_size, uint16_t min_mtu, uint16_t max_mtu);
+
+/**
+ * PF: define a VF's well-known blocks and set their defaults: an MTU of 1500,
+ * or @p max_mtu if smaller. @return 0 or -errno.
+ */
 int vfbc_wk_define(struct vfbc_store *store, const struct rte_ether_addr *mac,
 		uint16_t max_mtu);
 
