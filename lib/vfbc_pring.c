@@ -92,6 +92,27 @@ vfbc_pring_cons_adopt(struct vfbc_pring *r)
 }
 
 void
+vfbc_pring_set_epoch(struct vfbc_pring *r, const uint64_t *epoch)
+{
+	r->epoch = epoch;
+}
+
+bool
+vfbc_pring_peer_restarted(const struct vfbc_pring *r)
+{
+	return r->broken && r->epoch != NULL &&
+		__atomic_load_n(r->epoch, __ATOMIC_ACQUIRE) != r->broken_epoch;
+}
+
+void
+vfbc_pring_unbreak(struct vfbc_pring *r)
+{
+	r->broken = false;
+	/* As if the ring were full: the next free count reads the consumer. */
+	r->other = r->head - r->size;
+}
+
+void
 vfbc_pring_set_ready(struct vfbc_pring *r, bool ready)
 {
 	__atomic_store_n(&r->c->ready, ready ? 1 : 0, __ATOMIC_RELEASE);

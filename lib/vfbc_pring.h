@@ -19,6 +19,13 @@
  * out of bounds, so a hostile peer can make this side drop packets but never
  * read or write outside the ring.
  *
+ * A ring whose peer wrote an index out of bounds is broken: this side stops
+ * using it until the peer restarts. The owner tells when that is with an
+ * epoch, a count it moves at every restart of the peer (the PF: the VF's
+ * attach count, see vfbc_pring_set_epoch()): the ring records the epoch it
+ * read before the index that broke it, so a restart that comes any time
+ * after, even before this side looks at the ring again, is seen.
+ *
  * Burst use, producer: n = vfbc_pring_free_count(); fill slots 0..n-1 with
  * vfbc_pring_put_mbuf() (or vfbc_pring_buf() + vfbc_pring_set_len());
  * vfbc_pring_publish(n). Consumer: n = vfbc_pring_avail(); copy slots out
@@ -72,6 +79,8 @@ struct vfbc_pring {
 	uint32_t other;   /**< producer: the consumer's index as last seen */
 	bool broken;      /**< the peer's index was out of bounds: ring unusable */
 	uint64_t errors;  /**< bounds violations seen (indexes and lengths) */
+	const uint64_t *epoch; /**< the peer's restarts, NULL if not followed */
+	uint64_t broken_epoch; /**< *epoch as read before the index that broke the ring */
 };
 
 /** @return 0 if @p g describes valid rings, else -EINVAL. */
@@ -106,6 +115,42 @@ void vfbc_pring_prod_adopt(struct vfbc_pring *r);
 /** Consumer taking over a ring: skip what is in it. */
 void vfbc_pring_cons_adopt(struct vfbc_pring *r);
 
+/**
+ * Follow the peer's restarts through @p epoch, a count its owner moves at
+ * every restart (and reads or writes with atomic operations), NULL for none.
+ * Set it after vfbc_pring_map(), which clears it.
+ */
+void vfbc_pring_set_epoch(struct vfbc_pring *r, const uint64_t *epoch);
+
+/**
+ * Whether the peer restarted since it broke the ring (its epoch moved since
+ * the one read before the bad index): then vfbc_pring_unbreak() may retry it.
+ * Always false for a ring that follows no epoch.
+ */
+bool vfbc_pring_peer_restarted(const struct vfbc_pring *r);
+
+/**
+ * Use a broken ring again, from this side's own index; a producer reads the
+ * consumer's index again before it writes.
+ */
+void vfbc_pring_unbreak(struct vfbc_pring *r);
+
+/* The peer's epoch, read before its index so that a restart after is seen. */
+static inline uint64_t
+vfbc_pring_epoch_read(const struct vfbc_pring *r)
+{
+	return r->epoch != NULL ? __atomic_load_n(r->epoch, __ATOMIC_ACQUIRE) : 0;
+}
+
+/* The peer's index was out of bounds: record the epoch read before it. */
+static inline void
+vfbc_pring_break(struct vfbc_pring *r, uint64_t epoch)
+{
+	r->broken = true;
+	r->broken_epoch = epoch;
+	r->errors++;
+}
+
 /** Consumer: tell the producer whether this side polls the ring. */
 void vfbc_pring_set_ready(struct vfbc_pring *r, bool ready);
 
@@ -128,12 +173,12 @@ vfbc_pring_free_count(struct vfbc_pring *r, uint32_t want)
 	if (unlikely(r->broken))
 		return 0;
 	if (used >= r->limit || r->limit - used < want) {
+		uint64_t epoch = vfbc_pring_epoch_read(r);
 		uint32_t cons = __atomic_load_n(&r->c->cons, __ATOMIC_ACQUIRE);
 
 		used = r->head - cons;
 		if (unlikely(used > r->size)) {
-			r->broken = true;
-			r->errors++;
+			vfbc_pring_break(r, epoch);
 			return 0;
 		}
 		r->other = cons;
@@ -229,15 +274,16 @@ vfbc_pring_publish(struct vfbc_pring *r, uint32_t n)
 static inline uint32_t
 vfbc_pring_avail(struct vfbc_pring *r, uint32_t max)
 {
+	uint64_t epoch;
 	uint32_t prod, n;
 
 	if (unlikely(r->broken))
 		return 0;
+	epoch = vfbc_pring_epoch_read(r);
 	prod = __atomic_load_n(&r->p->prod, __ATOMIC_ACQUIRE);
 	n = prod - r->head;
 	if (unlikely(n > r->size)) {
-		r->broken = true;
-		r->errors++;
+		vfbc_pring_break(r, epoch);
 		return 0;
 	}
 	return RTE_MIN(n, max);

@@ -2913,6 +2913,60 @@ test_pring_region(struct fix *f)
 }
 FIX_CASE(test_pring_region, 0, 8, 256, 0, 0, false)
 
+/*
+ * A broken ring records its peer's epoch (the PF: the VF's attach count) as
+ * read before the index that broke it: a restart of the peer after that, even
+ * one before this side looks at the ring again, lets the ring be retried.
+ */
+static int
+test_pring_epoch(void)
+{
+	uint64_t epoch = 5;
+	struct pr_fix p;
+
+	if (pr_setup(&p) != 0)
+		return -1;
+	/* Without an epoch, a broken ring never recovers by itself. */
+	p.prod.p->prod = p.cons.head + PR_SLOTS + 1;
+	VT_EQ(vfbc_pring_avail(&p.cons, 8), 0);
+	VT_CHECK(p.cons.broken && !vfbc_pring_peer_restarted(&p.cons), "no epoch, no restart");
+	vfbc_pring_cons_adopt(&p.cons);
+	vfbc_pring_set_epoch(&p.cons, &epoch);
+	vfbc_pring_set_epoch(&p.prod, &epoch);
+	/* Consumer: the VF breaks the ring, then attaches again before the PF's
+	 * next look at it: the ring knows the epoch it broke at.
+	 */
+	p.prod.p->prod = p.cons.head + PR_SLOTS + 1;
+	VT_EQ(vfbc_pring_avail(&p.cons, 8), 0);
+	VT_CHECK(p.cons.broken, "ring not marked broken");
+	VT_EQ(p.cons.broken_epoch, 5);
+	VT_CHECK(!vfbc_pring_peer_restarted(&p.cons), "restart without a new epoch");
+	__atomic_store_n(&epoch, 6, __ATOMIC_RELEASE);
+	VT_CHECK(vfbc_pring_peer_restarted(&p.cons), "restart missed");
+	vfbc_pring_prod_adopt(&p.prod); /* the restarted VF takes its ring over */
+	vfbc_pring_unbreak(&p.cons);
+	VT_CHECK(!vfbc_pring_peer_restarted(&p.cons), "a usable ring is not restarted");
+	if (pr_push(&p, 3, 10) != 0)
+		return -1;
+	VT_EQ(vfbc_pring_avail(&p.cons, 8), 3);
+	vfbc_pring_release(&p.cons, 3);
+	/* Producer: the same, seen when the cached consumer index runs out. */
+	p.cons.c->cons = p.prod.head + 3;
+	VT_EQ(vfbc_pring_free_count(&p.prod, 32), 0);
+	VT_CHECK(p.prod.broken, "producer ring not marked broken");
+	VT_EQ(p.prod.broken_epoch, 6);
+	VT_CHECK(!vfbc_pring_peer_restarted(&p.prod), "producer: restart without a new epoch");
+	__atomic_store_n(&epoch, 7, __ATOMIC_RELEASE);
+	VT_CHECK(vfbc_pring_peer_restarted(&p.prod), "producer: restart missed");
+	vfbc_pring_cons_adopt(&p.cons);
+	vfbc_pring_unbreak(&p.prod);
+	VT_EQ(vfbc_pring_free_count(&p.prod, PR_SLOTS), PR_SLOTS);
+	VT_EQ(p.prod.errors, 1);
+	VT_EQ(p.cons.errors, 2);
+	free(p.area);
+	return 0;
+}
+
 static const struct vt_case cases[] = {
 	{ "wire_region_size", test_wire_region_size_case },
 	{ "wire_status_map", test_wire_status_map },
@@ -2961,6 +3015,7 @@ static const struct vt_case cases[] = {
 	{ "mbox_chunked_v1_peer", test_mbox_chunked_v1_peer_case },
 	{ "mbox_chunked_hostile", test_mbox_chunked_hostile_case },
 	{ "mbox_chunked_atomic", test_mbox_chunked_atomic_case },
+	{ "pring_epoch", test_pring_epoch },
 };
 
 int

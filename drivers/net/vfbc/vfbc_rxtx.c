@@ -24,12 +24,6 @@
 #include "vfbc_rxtx.h"
 #include "vfbc_vf.h"
 
-/* A ring a VF broke: ignored until the VF attaches again. */
-struct vfbc_broken {
-	bool noted;
-	uint64_t attaches; /**< the VF's attach count when the PF noticed */
-};
-
 /* What the PF switches on: a VF's port VLAN (0 for none) and MAC address. */
 struct vfbc_mac_key {
 	struct rte_ether_addr mac;
@@ -41,7 +35,7 @@ _Static_assert(sizeof(struct vfbc_mac_key) == 8, "hash keys without padding");
 /* PF Tx queue q: ring (q, TO_VF) of every VF. */
 struct vfbc_pf_txq_vf {
 	struct vfbc_pring ring;
-	struct vfbc_broken broken;
+	bool broken_logged;
 	uint32_t room;  /* free slots found in this burst */
 	uint32_t used;  /* slots filled in this burst */
 	bool in_burst;
@@ -66,7 +60,7 @@ struct vfbc_pf_txq {
 /* PF Rx queue q: ring (q, TO_PF) of every VF, polled round robin. */
 struct vfbc_pf_rxq_vf {
 	struct vfbc_pring ring;
-	struct vfbc_broken broken;
+	bool broken_logged;
 	uint16_t vlan;  /* the VF's port VLAN, inserted in its frames; 0 for none */
 };
 
@@ -208,39 +202,34 @@ rx_ring(struct vfbc_queue *q, struct vfbc_pring *r, struct rte_mbuf **pkts, uint
 
 /* ---------------------------------------------------------------- PF side */
 
-static uint64_t
-vf_attaches(const struct vfbc_pf *pf, uint16_t vf)
-{
-	return __atomic_load_n(&pf->vfs[vf].mbox.stats.attaches, __ATOMIC_RELAXED);
-}
-
 /*
  * A ring found broken stays so until its VF attaches again (a new VF process,
- * or the same one re-attaching), which takes the ring over consistently.
+ * or the same one re-attaching), which takes the ring over consistently. The
+ * ring follows the VF's attach count (its epoch) from the moment it broke.
  * @return true if the ring is usable again.
  */
 static bool
-ring_recover(struct vfbc_queue *q, struct vfbc_pf *pf, uint16_t vf, struct vfbc_pring *r,
-		struct vfbc_broken *b, bool producer)
+ring_recover(struct vfbc_queue *q, uint16_t vf, struct vfbc_pring *r, bool *logged,
+		bool producer)
 {
-	uint64_t attaches = vf_attaches(pf, vf);
-
-	if (!b->noted) {
-		b->noted = true;
-		b->attaches = attaches;
+	if (!*logged) {
+		*logged = true;
 		VFBC_LOG(ERR, "%s: VF %u wrote an out-of-bounds index in its %s ring of queue %u: "
 				"ignoring the ring until the VF attaches again", q->data->name, vf,
 				producer ? "Rx" : "Tx", q->queue_id);
-		return false;
 	}
-	if (attaches == b->attaches)
+	if (!vfbc_pring_peer_restarted(r))
 		return false;
-	b->noted = false;
-	r->broken = false;
-	/* Make the producer read the consumer's index again before it writes. */
-	if (producer)
-		r->other = r->head - r->size;
+	*logged = false;
+	vfbc_pring_unbreak(r);
 	return true;
+}
+
+/* The VF's attach count: a ring it broke is retried once it moves. */
+static void
+ring_follow_attaches(struct vfbc_pring *r, struct vfbc_pf *pf, uint16_t vf)
+{
+	vfbc_pring_set_epoch(r, &pf->vfs[vf].mbox.stats.attaches);
 }
 
 static uint64_t
@@ -305,7 +294,7 @@ vfbc_pf_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 		struct vfbc_pf_rxq_vf *v = &rxq->vfs[vf];
 
 		if (unlikely(v->ring.broken) &&
-				!ring_recover(&rxq->q, rxq->pf, vf, &v->ring, &v->broken, false))
+				!ring_recover(&rxq->q, vf, &v->ring, &v->broken_logged, false))
 			goto next;
 		nb += rx_ring(&rxq->q, &v->ring, pkts + nb, n - nb, v->vlan);
 next:
@@ -377,7 +366,7 @@ pf_tx_to_vf(struct vfbc_pf_txq *txq, uint16_t vf, struct rte_mbuf *m, uint16_t w
 		d->up = vf_up(txq->pf, vf, &d->ring);
 		if (d->up) {
 			if (unlikely(d->ring.broken))
-				ring_recover(&txq->q, txq->pf, vf, &d->ring, &d->broken, true);
+				ring_recover(&txq->q, vf, &d->ring, &d->broken_logged, true);
 			d->room = vfbc_pring_free_count(&d->ring, want);
 		}
 	}
@@ -538,6 +527,7 @@ vfbc_pf_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		vfbc_pring_map(r, pf->vfs[vf].region.ring_area, &pf->params.rings,
 				vfbc_pring_index(qid, VFBC_RING_DIR_TO_VF));
 		vfbc_pring_prod_adopt(r);
+		ring_follow_attaches(r, pf, vf);
 		r->limit = ring_limit(nb_desc, &pf->params.rings);
 	}
 	/* Build the table at the first burst. */
@@ -571,6 +561,7 @@ vfbc_pf_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		vfbc_pring_map(r, pf->vfs[vf].region.ring_area, &pf->params.rings,
 				vfbc_pring_index(qid, VFBC_RING_DIR_TO_PF));
 		vfbc_pring_cons_adopt(r);
+		ring_follow_attaches(r, pf, vf);
 	}
 	dev->data->rx_queues[qid] = rxq;
 	return 0;
