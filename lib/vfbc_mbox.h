@@ -239,11 +239,15 @@ void vfbc_vf_mbox_attach_start(struct vfbc_vf_mbox *mb);
 int vfbc_vf_mbox_attach(struct vfbc_vf_mbox *mb, uint64_t deadline_ns);
 
 /**
- * Post one request, waiting for a free slot until @p deadline_ns.
+ * Post one request, waiting for a free slot until @p deadline_ns, but not for
+ * one held by another posted request: only collecting that one (poll or wait)
+ * frees its slot, and the caller may be the one holding it.
  * @param data write: the payload; read: ignored.
  * @param len write: payload bytes; read: buffer bytes (clamped to the slot).
  * @param[out] seq the request's sequence number, for vfbc_vf_mbox_wait/poll.
- * @return 0, -EINVAL, -EMSGSIZE, -ETIMEDOUT, -ENOTCONN.
+ * @return 0, -EINVAL, -EMSGSIZE, -ETIMEDOUT, -ENOTCONN, -ENOBUFS (the slot
+ *   this request needs, or under the PF's max_outstanding the slot of the
+ *   request that many before, holds a posted request not collected yet).
  */
 int vfbc_vf_mbox_post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id,
 		const void *data, uint32_t len, uint64_t deadline_ns, uint32_t *seq);

@@ -19,6 +19,7 @@ enum {
 	VFBC_VF_SLOT_FREE = 0,
 	VFBC_VF_SLOT_BUSY,      /**< posted, a thread waits for it */
 	VFBC_VF_SLOT_ABANDONED, /**< posted, its waiter timed out */
+	VFBC_VF_SLOT_POSTED,    /**< posted by vfbc_vf_mbox_post(): freed when collected */
 };
 
 /* How many pause loops between two clock reads while spinning. */
@@ -278,6 +279,7 @@ struct vf_req {
 	uint32_t len;     /* at most a slot */
 	uint32_t offset;  /* chunk ops */
 	uint32_t total;   /* VFBC_OP_WRITE_CHUNK */
+	bool posted;      /* for the caller to collect, not waited for by the library */
 };
 
 static bool
@@ -301,6 +303,38 @@ next_slot_free(struct vfbc_vf_mbox *mb, void *arg)
 	return mb->max_outstanding > mb->mask || slot_free(mb, next - mb->max_outstanding);
 }
 
+static bool
+slot_posted(struct vfbc_vf_mbox *mb, uint32_t seq)
+{
+	return __atomic_load_n(&slot_of(mb, seq)->state, __ATOMIC_ACQUIRE) == VFBC_VF_SLOT_POSTED;
+}
+
+/*
+ * The next slot, or under the PF's max_outstanding the slot of the request
+ * that many before, holds a posted request nobody collected: only a poll
+ * frees it, which the poster may be the one to make. Under post_lock, and
+ * without it as a hint while waiting for a slot.
+ */
+static bool
+next_slot_posted(struct vfbc_vf_mbox *mb)
+{
+	uint32_t next = __atomic_load_n(&mb->next_seq, __ATOMIC_RELAXED);
+
+	if (!slot_free(mb, next) && slot_posted(mb, next))
+		return true;
+	return mb->max_outstanding <= mb->mask && !slot_free(mb, next - mb->max_outstanding) &&
+		slot_posted(mb, next - mb->max_outstanding);
+}
+
+/* What a poster waiting for a slot waits for: a free one, or a posted request's. */
+static bool
+post_may_go(struct vfbc_vf_mbox *mb, void *arg)
+{
+	const struct vf_req *r = arg;
+
+	return next_slot_free(mb, NULL) || (r->posted && next_slot_posted(mb));
+}
+
 static void
 fill_desc(struct vfbc_vf_mbox *mb, uint32_t seq, const struct vf_req *r)
 {
@@ -310,7 +344,8 @@ fill_desc(struct vfbc_vf_mbox *mb, uint32_t seq, const struct vf_req *r)
 
 	vs->seq = seq;
 	vs->len = r->len;
-	__atomic_store_n(&vs->state, VFBC_VF_SLOT_BUSY, __ATOMIC_RELAXED);
+	__atomic_store_n(&vs->state, r->posted ? VFBC_VF_SLOT_POSTED : VFBC_VF_SLOT_BUSY,
+			__ATOMIC_RELAXED);
 	d->opcode = r->op;
 	d->flags = 0;
 	d->block_id = r->block_id;
@@ -338,7 +373,11 @@ check_request(const struct vfbc_vf_mbox *mb, struct vf_req *r)
 	return 0;
 }
 
-/* Post if the next slot is free. @return 0, -EAGAIN (no free slot), -ENOTCONN. */
+/*
+ * Post if the next slot is free. @return 0, -EAGAIN (no free slot), -ENOTCONN,
+ * or, for a posted request, -ENOBUFS: the slot it needs holds another posted
+ * request not collected yet, which waiting would not free.
+ */
 static int
 try_post(struct vfbc_vf_mbox *mb, const struct vf_req *r, uint32_t *seq)
 {
@@ -353,6 +392,8 @@ try_post(struct vfbc_vf_mbox *mb, const struct vf_req *r, uint32_t *seq)
 		__atomic_store_n(&mb->next_seq, *seq + 1, __ATOMIC_RELAXED);
 		mb->stats.requests++;
 		ret = 0;
+	} else if (r->posted && next_slot_posted(mb)) {
+		ret = -ENOBUFS;
 	}
 	rte_spinlock_unlock(&mb->post_lock);
 	return ret;
@@ -377,7 +418,7 @@ post_req(struct vfbc_vf_mbox *mb, struct vf_req *r, struct deadline *dl, uint32_
 		 * slot_waiters says so.
 		 */
 		__atomic_fetch_add(&mb->slot_waiters, 1, __ATOMIC_SEQ_CST);
-		ret = wait_for(mb, next_slot_free, NULL, &hdr->pf.cpl_doorbell,
+		ret = wait_for(mb, post_may_go, r, &hdr->pf.cpl_doorbell,
 				&hdr->vf.cpl_sleepers, dl);
 		__atomic_fetch_sub(&mb->slot_waiters, 1, __ATOMIC_RELEASE);
 	}
@@ -388,7 +429,9 @@ static int
 post(struct vfbc_vf_mbox *mb, uint16_t op, uint32_t block_id, const void *data, uint32_t len,
 		struct deadline *dl, uint32_t *seq)
 {
-	struct vf_req r = { .op = op, .block_id = block_id, .data = data, .len = len };
+	struct vf_req r = {
+		.op = op, .block_id = block_id, .data = data, .len = len, .posted = true,
+	};
 
 	if (op != VFBC_OP_READ && op != VFBC_OP_WRITE)
 		return -EINVAL;

@@ -498,7 +498,7 @@ flooder_run(void *arg)
 		for (n = 0; n < fl->batch; n++) {
 			ret = vfbc_vf_mbox_post_timeout(fl->mb, VFBC_OP_READ, ST_BLK_SMALL, NULL,
 					sizeof(buf), n == 0 ? ST_TIMEOUT_NS : 0, &seq[n]);
-			if (ret == -ETIMEDOUT && n != 0)
+			if ((ret == -ETIMEDOUT || ret == -ENOBUFS) && n != 0)
 				break;
 			if (ret < 0) {
 				fl->err = ret;

@@ -1339,7 +1339,7 @@ test_mbox_outstanding(struct fix *f)
 	}
 	/* Every slot is in flight and uncollected: one more cannot be posted. */
 	VT_EQ(vfbc_vf_mbox_post(mb, VFBC_OP_READ, BLK_RO, NULL, 4, vfbc_time_ns() + SHORT_NS,
-			&extra), -ETIMEDOUT);
+			&extra), -ENOBUFS);
 	for (i = OUT_DEPTH - 1; i >= 0; i--)
 		VT_EQ(vfbc_vf_mbox_wait(mb, seq[i], NULL, 0, deadline), 0);
 	for (i = 0; i < OUT_DEPTH; i++)

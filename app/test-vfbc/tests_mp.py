@@ -692,3 +692,47 @@ def test_vf_mtu_within_pkt_buf_size(ctx):
         vf0.expect("mtu 1583", "ERR -EINVAL")
         vf0.quit()
         pf.quit()
+
+
+def poll_until_answered(vf, token, length):
+    """Poll a token until the PF answered it (the service runs on its own)."""
+    deadline = time.monotonic() + ANSWER_TIMEOUT_S
+    while time.monotonic() < deadline:
+        got = vf.cmd("poll %s %d" % (token, length))
+        if got != "ERR -EAGAIN":
+            return got
+    raise AgentError("%r: token %s never answered" % (vf, token))
+
+
+def test_post_fails_at_once_on_own_tokens(ctx):
+    """A VF thread holding every mailbox slot with tokens it has not collected
+    gets -ENOBUFS from its next post at once, whether the PF answered them or
+    not, instead of waiting for a slot only it can free until -ETIMEDOUT."""
+    s = Setup(ctx)
+    with s.pf(stallable=True, num_vfs=1, extra=",mbox_depth=4") as pf, \
+            s.vf(0, timeout_ms=3000) as vf0:
+        pf.expect("define 0 2 8 rw", "OK")
+        pf.expect("set 0 2 5a", "OK")
+        vf0.expect("read 2 8", "OK 1 5a")
+        done = int(pf.cmd("xstat vf0_mbox_completions").split()[1])
+        pf.expect("stall", "OK")
+        tokens = []
+        for _ in range(4):
+            got = vf0.cmd("post_read 2 8").split()
+            check(got[0] == "OK", "post_read: %r" % got)
+            tokens.append(got[1])
+        # Not answered yet: the PF would answer, only a poll would free a slot.
+        vf0.expect("post_read 2 8", "ERR -ENOBUFS", timeout=10)
+        pf.expect("unstall", "OK")
+        wait_answer(pf, "xstat vf0_mbox_completions", "OK %d" % (done + 4))
+        # Answered, not collected: still the thread's own slots.
+        vf0.expect("post_read 2 8", "ERR -ENOBUFS", timeout=10)
+        for token in tokens:
+            vf0.expect("poll %s 8" % token, "OK 1 5a")
+        got = vf0.cmd("post_read 2 8").split()
+        check(got[0] == "OK", "post after collecting: %r" % got)
+        check(poll_until_answered(vf0, got[1], 8) == "OK 1 5a", "new token")
+        # The blocking calls still work beside the pipelined ones.
+        vf0.expect("read 2 8", "OK 1 5a")
+        vf0.quit()
+        pf.quit()

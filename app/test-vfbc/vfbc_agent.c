@@ -37,6 +37,8 @@
  *         link                                   -> OK up|down
  *         lsc                                    -> OK <link status change events so far>
  *         mtu <mtu>                              rte_eth_dev_set_mtu()
+ *         post_read <id> <len>                   -> OK <token> (rte_pmd_vfbc_vf_post_read)
+ *         poll <token> <len>                     -> OK <n> <hex> (rte_pmd_vfbc_vf_poll)
  *         mtu_info                               -> OK <max_mtu> <max_rx_pktlen> <MTU now>
  *
  * Numbers take C syntax (0x... hex). Payloads are plain hex strings.
@@ -525,6 +527,34 @@ cmd_write(struct agent *ag, char **argv, char *out)
 }
 
 static int
+cmd_post_read(struct agent *ag, char **argv, char *out)
+{
+	uint32_t id, len, token;
+	int ret;
+
+	if (!parse_u32(argv[0], &id) || !parse_u32(argv[1], &len) || len > AGENT_DATA_MAX)
+		return -EINVAL;
+	ret = rte_pmd_vfbc_vf_post_read(ag->port, id, len, &token);
+	if (ret == 0)
+		sprintf(out, "%u", token);
+	return ret;
+}
+
+static int
+cmd_poll(struct agent *ag, char **argv, char *out)
+{
+	uint32_t token, len;
+	int n;
+
+	if (!parse_u32(argv[0], &token) || !parse_u32(argv[1], &len) || len > AGENT_DATA_MAX)
+		return -EINVAL;
+	n = rte_pmd_vfbc_vf_poll(ag->port, token, data_buf, len);
+	if (n >= 0)
+		format_data(out, n);
+	return n < 0 ? n : 0;
+}
+
+static int
 cmd_inval(struct agent *ag, char **argv, char *out)
 {
 	uint64_t mask;
@@ -782,6 +812,8 @@ static const struct command commands[] = {
 	{ "read", AGENT_VF, 2, cmd_read },
 	{ "write", AGENT_VF, 2, cmd_write },
 	{ "inval", AGENT_VF, 0, cmd_inval },
+	{ "post_read", AGENT_VF, 2, cmd_post_read },
+	{ "poll", AGENT_VF, 2, cmd_poll },
 	{ "link", AGENT_VF, 0, cmd_link },
 	{ "lsc", AGENT_VF, 0, cmd_lsc },
 	{ "mtu", AGENT_VF, 1, cmd_mtu },

@@ -160,12 +160,21 @@ int rte_pmd_vfbc_vf_get_invalidated(uint16_t port_id, uint64_t *mask);
  * Every token must later be collected with rte_pmd_vfbc_vf_poll(), which is
  * what frees its mailbox slot.
  *
+ * Slots are used in sequence order. When the slot this request needs (or,
+ * under the PF's vf_outstanding limit, the slot of the request that many
+ * before) holds a posted request whose token nobody collected yet, answered
+ * or not, the call fails at once with -ENOBUFS: only a poll can free that
+ * slot, and the caller may be the thread holding the token. Collect tokens
+ * and post again. It waits, up to the port's timeout, only for slots of
+ * blocking calls in flight.
+ *
  * @param port_id  a net_vfbc_vf port
  * @param block_id block to read
  * @param len  bytes the later poll may receive, at least 1
  * @param[out] token identifies the request for rte_pmd_vfbc_vf_poll()
- * @return 0; or -ENOTSUP, -EINVAL, -ETIMEDOUT (no free slot within the
- *   timeout), -ENOTCONN.
+ * @return 0; or -ENOTSUP, -EINVAL, -ENOBUFS (the slot it needs holds an
+ *   uncollected token), -ETIMEDOUT (no free slot within the timeout),
+ *   -ENOTCONN.
  */
 __rte_experimental
 int rte_pmd_vfbc_vf_post_read(uint16_t port_id, uint32_t block_id, uint32_t len,
@@ -180,7 +189,8 @@ int rte_pmd_vfbc_vf_post_read(uint16_t port_id, uint32_t block_id, uint32_t len,
  * @param buf      source, @p len bytes
  * @param len      bytes to write, at least 1
  * @param[out] token identifies the request for rte_pmd_vfbc_vf_poll()
- * @return 0; or -ENOTSUP, -EINVAL, -EMSGSIZE, -ETIMEDOUT, -ENOTCONN.
+ * @return 0; or -ENOTSUP, -EINVAL, -EMSGSIZE, -ENOBUFS (the slot it needs
+ *   holds an uncollected token), -ETIMEDOUT, -ENOTCONN.
  */
 __rte_experimental
 int rte_pmd_vfbc_vf_post_write(uint16_t port_id, uint32_t block_id, const void *buf,
