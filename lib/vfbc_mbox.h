@@ -214,7 +214,16 @@ struct vfbc_vf_mbox {
 	uint16_t proto_max;        /**< highest version offered: VFBC_PROTO_VERSION_MAX */
 	bool attached;
 	bool gone;                 /**< the PF went away: fail fast */
+	uint32_t stall;            /**< what last timed out: VFBC_VF_STALL_* */
+	uint32_t stall_seq;        /**< the request, for VFBC_VF_STALL_REQUEST */
 	struct vfbc_vf_mbox_stats stats;
+};
+
+/** What a VF thread last waited for in vain (see vfbc_vf_mbox_pf_stalled()). */
+enum {
+	VFBC_VF_STALL_NONE = 0,
+	VFBC_VF_STALL_ATTACH,  /**< the attach answer */
+	VFBC_VF_STALL_REQUEST, /**< the completion of request stall_seq */
 };
 
 /** @return 0 or -ENOMEM. */
@@ -274,6 +283,14 @@ int vfbc_vf_mbox_poll(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t
  */
 int vfbc_vf_mbox_wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len,
 		uint64_t deadline_ns);
+
+/**
+ * Whether the PF still has not answered what the last wait that timed out
+ * waited for (an attach or a request): a caller that may go on without the
+ * PF's answer can then skip a new request, which would wait its whole
+ * timeout again. No system call, no waiting.
+ */
+bool vfbc_vf_mbox_pf_stalled(struct vfbc_vf_mbox *mb);
 
 /** Attempts of a chunked read before it gives up with -EAGAIN. */
 #define VFBC_READ_CHUNKED_TRIES 16

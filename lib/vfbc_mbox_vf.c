@@ -68,6 +68,7 @@ vfbc_vf_mbox_rebind(struct vfbc_vf_mbox *mb, struct vfbc_region *region)
 	mb->slot_waiters = 0;
 	mb->proto_version = 0;
 	mb->max_outstanding = region->mbox_depth;
+	__atomic_store_n(&mb->stall, VFBC_VF_STALL_NONE, __ATOMIC_RELAXED);
 	__atomic_store_n(&mb->attached, false, __ATOMIC_RELAXED);
 	__atomic_store_n(&mb->gone, false, __ATOMIC_RELEASE);
 	return 0;
@@ -228,10 +229,12 @@ attach(struct vfbc_vf_mbox *mb, struct deadline *dl)
 			vfbc_vf_mbox_attach_start(mb);
 		ret = wait_for(mb, attach_answered, NULL, &hdr->pf.cpl_doorbell,
 				&hdr->vf.cpl_sleepers, dl);
-		if (ret == 0)
+		if (ret == 0) {
 			ret = finish_attach(mb);
-		else if (ret == -ETIMEDOUT)
+		} else if (ret == -ETIMEDOUT) {
 			count(&mb->stats.timeouts);
+			__atomic_store_n(&mb->stall, VFBC_VF_STALL_ATTACH, __ATOMIC_RELEASE);
+		}
 	}
 	pthread_mutex_unlock(&mb->attach_lock);
 	return ret;
@@ -542,13 +545,40 @@ wait(struct vfbc_vf_mbox *mb, uint32_t seq, void *out, uint32_t out_len, struct 
 	ret = wait_for(mb, completed, &c, &hdr->pf.cpl_doorbell, &hdr->vf.cpl_sleepers, dl);
 	if (ret == 0)
 		return poll_info(mb, seq, out, out_len, ci);
-	if (ret == -ETIMEDOUT)
+	if (ret == -ETIMEDOUT) {
 		count(&mb->stats.timeouts);
+		__atomic_store_n(&mb->stall_seq, seq, __ATOMIC_RELAXED);
+		__atomic_store_n(&mb->stall, VFBC_VF_STALL_REQUEST, __ATOMIC_RELEASE);
+	}
 	/* The PF may have completed it (and rung) since we last looked: a poster
 	 * that saw the slot busy then must look again, or it sleeps to its deadline.
 	 */
 	set_slot_state(mb, slot_of(mb, seq), VFBC_VF_SLOT_ABANDONED);
 	return ret;
+}
+
+bool
+vfbc_vf_mbox_pf_stalled(struct vfbc_vf_mbox *mb)
+{
+	uint32_t stall = __atomic_load_n(&mb->stall, __ATOMIC_ACQUIRE);
+	struct completion_arg c;
+	bool answered;
+
+	if (stall == VFBC_VF_STALL_NONE)
+		return false;
+	if (pf_gone(mb))
+		return false; /* calls fail fast, with -ENOTCONN */
+	if (stall == VFBC_VF_STALL_ATTACH) {
+		answered = attach_answered(mb, NULL);
+	} else {
+		/* An abandoned slot is reused only once completed: the seq is still there. */
+		c.seq = __atomic_load_n(&mb->stall_seq, __ATOMIC_RELAXED);
+		answered = completed(mb, &c);
+	}
+	if (answered)
+		__atomic_compare_exchange_n(&mb->stall, &stall, VFBC_VF_STALL_NONE, false,
+				__ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	return !answered;
 }
 
 int

@@ -736,3 +736,23 @@ def test_post_fails_at_once_on_own_tokens(ctx):
         vf0.expect("read 2 8", "OK 1 5a")
         vf0.quit()
         pf.quit()
+
+
+def test_vf_starts_with_stalled_pf_waits_once(ctx):
+    """A VF port configured and started while its PF is stalled waits for the
+    well-known blocks once (at configure), not again at start; once the PF
+    serves again, the next start reads them."""
+    s = Setup(ctx)
+    with s.pf(stallable=True, num_vfs=1) as pf:
+        pf.expect("stall", "OK")
+        with s.vf(0, timeout_ms=1000) as vf0:
+            vf0.expect("xstat mbox_timeouts", "OK 1")
+            check("not waiting again" in vf0.stderr(), "the skipped read is logged")
+            pf.expect("unstall", "OK")
+            vf0.expect("port_stop", "OK")
+            vf0.expect("port_start", "OK")
+            wait_answer(vf0, "link", "OK up")
+            vf0.expect("mtu_info", "OK 2030 2048 1500")
+            vf0.expect("xstat mbox_timeouts", "OK 1")
+            vf0.quit()
+        pf.quit()

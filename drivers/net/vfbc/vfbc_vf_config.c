@@ -23,6 +23,18 @@ write_block(struct vfbc_vf *vf, uint32_t id, const void *buf, uint32_t len)
 	return vfbc_vf_call(vf, VFBC_OP_WRITE, id, (void *)(uintptr_t)buf, len);
 }
 
+/* Whether the PF still owes the answer a wait timed out for. */
+static bool
+pf_stalled(struct vfbc_vf *vf)
+{
+	bool stalled;
+
+	rte_rwlock_read_lock(&vf->conn_lock);
+	stalled = vfbc_vf_mbox_pf_stalled(&vf->mbox);
+	rte_rwlock_read_unlock(&vf->conn_lock);
+	return stalled;
+}
+
 /* Both blocks are read and checked before either is applied. */
 static int
 read_config(struct vfbc_vf *vf, struct rte_pmd_vfbc_mac_block *mb,
@@ -49,6 +61,20 @@ vfbc_vf_config_refresh(struct vfbc_vf *vf)
 	int ret;
 
 	pthread_mutex_lock(&vf->config_lock);
+	/*
+	 * The PF has not answered what last timed out (say, the read at
+	 * configure): asking again would only wait the whole timeout again,
+	 * at start. Go on with what the port has; it reads the blocks when
+	 * the PF is back (reconnect, invalidation, next configure or start).
+	 */
+	if (pf_stalled(vf)) {
+		VFBC_LOG(WARNING, "%s: PF %s has not answered since a request timed out: "
+				"not waiting again; keeping MAC " RTE_ETHER_ADDR_PRT_FMT
+				" and MTU %u", data->name, vf->params.pf,
+				RTE_ETHER_ADDR_BYTES(data->mac_addrs), data->mtu);
+		pthread_mutex_unlock(&vf->config_lock);
+		return -ETIMEDOUT;
+	}
 	ret = read_config(vf, &mb, &vb);
 	if (ret < 0) {
 		VFBC_LOG(WARNING, "%s: cannot read the well-known blocks from PF %s: %s; "
@@ -106,6 +132,11 @@ vfbc_vf_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 	pthread_mutex_lock(&vf->config_lock);
 	if (vf->config_read && rte_is_same_ether_addr(addr, &vf->pf_mac)) {
 		ret = 0;
+	} else if (rte_is_same_ether_addr(addr, dev->data->mac_addrs) && pf_stalled(vf)) {
+		/* The replay at start of the address the port has, while the PF
+		 * owes an answer: not worth another whole timeout.
+		 */
+		ret = -ETIMEDOUT;
 	} else {
 		memcpy(mb.addr, addr->addr_bytes, sizeof(mb.addr));
 		ret = write_block(vf, RTE_PMD_VFBC_BLOCK_ID_MAC, &mb, sizeof(mb));
