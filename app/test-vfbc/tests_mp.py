@@ -182,11 +182,12 @@ class Setup:
             eal = ["-s", "0x2"]  # lcore 1 of -l 0-1
         return Agent(self.ctx, "pf", vdev, eal)
 
-    def vf(self, vf=0, timeout_ms=VF_TIMEOUT_MS, pf_name=None):
+    def vf(self, vf=0, timeout_ms=VF_TIMEOUT_MS, pf_name=None, started=True):
+        """A VF agent; started=False: its port configured, not started."""
         vdev = "%s,pf=%s,vf=%d,region_dir=%s,timeout_ms=%d" % (
             self.ctx.unique("net_vfbc_vf"), pf_name or self.pf_name, vf, self.region_dir,
             timeout_ms)
-        return Agent(self.ctx, "vf", vdev)
+        return Agent(self.ctx, "vf" if started else "vf-stopped", vdev)
 
 
 def timed(fn, *args):
@@ -755,4 +756,25 @@ def test_vf_starts_with_stalled_pf_waits_once(ctx):
             vf0.expect("mtu_info", "OK 2030 2048 1500")
             vf0.expect("xstat mbox_timeouts", "OK 1")
             vf0.quit()
+        pf.quit()
+
+
+def test_new_vf_process_down_until_started(ctx):
+    """A VF process that died with its port started left its rings saying
+    they are polled: a new process for that VF takes them back at probe, so
+    the PF counts frames to it as VF down until its port starts."""
+    s = Setup(ctx)
+    with s.pf(num_vfs=1) as pf, s.vf(0) as vf0:
+        mac0 = vf0.cmd("mac").split()[1]
+        vf0.kill()
+        wait_answer(pf, "attached 0", "OK 0")
+        with s.vf(0, started=False) as new_vf0:
+            pf.expect("attached 0", "OK 1")
+            pf.expect("send %s 0 10" % mac0, "OK 10")
+            pf.expect("xstat tx_vf_down_packets", "OK 10")
+            new_vf0.expect("port_start", "OK")
+            pf.expect("send %s 100 10" % mac0, "OK 10")
+            new_vf0.expect("recv 10", "OK 10 0 100-109")
+            pf.expect("xstat tx_vf_down_packets", "OK 10")
+            new_vf0.quit()
         pf.quit()

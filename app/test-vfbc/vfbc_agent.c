@@ -5,7 +5,8 @@
  * scenarios can put a PF and its VFs in separate processes, the way a guest's
  * VF driver is separate from the host's PF driver.
  *
- * Usage: vfbc-agent <EAL args with one --vdev net_vfbc_pf... or net_vfbc_vf...> -- pf|vf
+ * Usage: vfbc-agent <EAL args with one --vdev net_vfbc_pf... or net_vfbc_vf...> -- MODE
+ * MODE: pf, vf, or vf-stopped (a VF port configured, not started until port_start)
  *
  * After EAL init it prints "READY port=<id>", then answers every command with
  * exactly one line: "OK[ <result>]" or "ERR -<errno name>" (-ENOSYS: no such
@@ -91,6 +92,7 @@ struct agent {
 	FILE *out;                /* the protocol stream: the original stdout */
 	struct rte_mempool *pool; /* the queues' and the send command's mbufs */
 	bool started;
+	bool no_start;      /* vf-stopped: configure the port, do not start it */
 	/* PF policy, read by the VF_MBOX callback on the service lcore. */
 	rte_spinlock_t lock;
 	uint32_t denied[AGENT_MAX_DENIED];
@@ -917,9 +919,9 @@ start_port(struct agent *ag)
 		ret = rte_eth_rx_queue_setup(ag->port, 0, AGENT_NB_DESC, socket, NULL, ag->pool);
 	if (ret == 0)
 		ret = rte_eth_tx_queue_setup(ag->port, 0, AGENT_NB_DESC, socket, NULL);
-	if (ret == 0)
+	if (ret == 0 && !ag->no_start)
 		ret = rte_eth_dev_start(ag->port);
-	ag->started = ret == 0;
+	ag->started = ret == 0 && !ag->no_start;
 	if (ret < 0)
 		fprintf(stderr, "vfbc-agent: cannot start port %u: %s\n", ag->port,
 				rte_strerror(-ret));
@@ -975,12 +977,18 @@ teardown(struct agent *ag)
 static int
 parse_mode(int argc, char **argv, struct agent *ag)
 {
-	if (argc == 1 && strcmp(argv[0], "pf") == 0)
-		ag->mode = AGENT_PF;
-	else if (argc == 1 && strcmp(argv[0], "vf") == 0)
-		ag->mode = AGENT_VF;
-	else
+	if (argc != 1)
 		return -EINVAL;
+	if (strcmp(argv[0], "pf") == 0) {
+		ag->mode = AGENT_PF;
+	} else if (strcmp(argv[0], "vf") == 0) {
+		ag->mode = AGENT_VF;
+	} else if (strcmp(argv[0], "vf-stopped") == 0) {
+		ag->mode = AGENT_VF;
+		ag->no_start = true;
+	} else {
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -728,6 +728,22 @@ vfbc_vf_rings_start(struct rte_eth_dev *dev)
 }
 
 void
+vfbc_vf_rings_claim(struct vfbc_region *r)
+{
+	struct vfbc_pring ring;
+	uint32_t pair;
+
+	if (r->ring_area == NULL)
+		return;
+	/* A process that died with its port started left them saying ready. */
+	for (pair = 0; pair < r->rings.nb_pairs; pair++) {
+		vfbc_pring_map(&ring, r->ring_area, &r->rings,
+				vfbc_pring_index(pair, VFBC_RING_DIR_TO_VF));
+		vfbc_pring_set_ready(&ring, false);
+	}
+}
+
+void
 vfbc_vf_rings_stop(struct rte_eth_dev *dev)
 {
 	uint16_t i;

@@ -42,6 +42,12 @@ void vfbc_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 /** VF port start/stop: take over the rings and tell the PF whether Rx polls. */
 void vfbc_vf_rings_start(struct rte_eth_dev *dev);
 void vfbc_vf_rings_stop(struct rte_eth_dev *dev);
+struct vfbc_region;
+/**
+ * A VF process that just opened its region: its Rx rings are not polled
+ * until its port starts, whatever a previous process of the VF left there.
+ */
+void vfbc_vf_rings_claim(struct vfbc_region *r);
 
 uint16_t vfbc_pf_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vfbc_pf_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n);

@@ -22,6 +22,7 @@
 
 #include <rte_lcore.h>
 
+#include "vfbc_rxtx.h"
 #include "vfbc_vf.h"
 
 /* A new region is looked for on every change in region_dir, and at least
@@ -300,6 +301,8 @@ vfbc_vf_monitor_start(struct vfbc_vf *vf)
 	char tname[RTE_MAX_THREAD_NAME_LEN];
 	int ret;
 
+	/* At probe, the region just opened: no thread uses it yet. */
+	vfbc_vf_rings_claim(&vf->region);
 	vf->monitor_stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vf->monitor_stop_fd < 0) {
 		ret = errno;
