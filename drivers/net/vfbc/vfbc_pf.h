@@ -107,6 +107,7 @@ struct vfbc_pf {
 	uint16_t num_vfs;
 	uint16_t rr_next;            /**< VF the next service run starts with */
 	uint64_t peer_check_next;    /**< timer cycles of the next VF liveness check */
+	uint32_t peer_check_runs;    /**< service runs, to look at the clock only now and then */
 	/**
 	 * Changes of any VF's MAC or VPort block: the queues read them again
 	 * (MAC table, port VLANs) when it moves.

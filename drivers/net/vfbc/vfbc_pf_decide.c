@@ -120,7 +120,8 @@ vfbc_pf_decide_collect(struct vfbc_pf *pf)
 	void *done[32];
 	unsigned int i, n, completed = 0;
 
-	if (!pf->dec_running)
+	/* The common case costs one load: no atomic operation when nothing is out. */
+	if (!pf->dec_running || __atomic_load_n(&pf->dec_pending, __ATOMIC_RELAXED) == 0)
 		return 0;
 	do {
 		n = rte_ring_sc_dequeue_burst(pf->dec_done, done, RTE_DIM(done), NULL);
@@ -130,7 +131,8 @@ vfbc_pf_decide_collect(struct vfbc_pf *pf)
 			completed += vfbc_pf_mbox_decide(&pf->vfs[d->vf].mbox, d->req.ticket,
 					d->allow);
 		}
-		__atomic_fetch_sub(&pf->dec_pending, n, __ATOMIC_RELAXED);
+		if (n != 0)
+			__atomic_fetch_sub(&pf->dec_pending, n, __ATOMIC_RELAXED);
 	} while (n == RTE_DIM(done));
 	return completed;
 }
