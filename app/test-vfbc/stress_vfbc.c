@@ -35,6 +35,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,7 +484,8 @@ static bool flood_stop;
 /*
  * Keep a batch of reads in flight, again and again. A thread that holds slots
  * must not wait for the next one: it may be its own, which only it frees. So
- * only the first post of a batch may wait.
+ * only the first post of a batch may wait, and it tries again when the slot
+ * is held by another flooder's uncollected token (-ENOBUFS).
  */
 static void *
 flooder_run(void *arg)
@@ -500,6 +502,11 @@ flooder_run(void *arg)
 					sizeof(buf), n == 0 ? ST_TIMEOUT_NS : 0, &seq[n]);
 			if ((ret == -ETIMEDOUT || ret == -ENOBUFS) && n != 0)
 				break;
+			/* Slots held by the other flooders' tokens: they collect them. */
+			if (ret == -ENOBUFS) {
+				sched_yield();
+				break;
+			}
 			if (ret < 0) {
 				fl->err = ret;
 				break;
