@@ -567,13 +567,12 @@ model_write_block(int b, const uint8_t *data, uint32_t len)
 	model.info[b].version++;
 }
 
+/* Whether a read of block @p b may proceed: VFBC_ST_OK, FZ_PARKED or the refusal. */
 static uint32_t
-model_read(struct fz_env *e, uint32_t slot, struct vfbc_pf_request *req, uint32_t *len)
+model_read_allowed(struct fz_env *e, uint32_t slot, struct vfbc_pf_request *req, int b)
 {
-	int b = model_find(req->block_id);
 	uint32_t verdict;
 
-	e->pm.stats.reads++;
 	if (b < 0)
 		return VFBC_ST_NOENT;
 	if ((model.info[b].flags & VFBC_BLOCK_VF_READ) == 0)
@@ -585,6 +584,19 @@ model_read(struct fz_env *e, uint32_t slot, struct vfbc_pf_request *req, uint32_
 		if (verdict)
 			return VFBC_ST_DENIED;
 	}
+	return VFBC_ST_OK;
+}
+
+static uint32_t
+model_read(struct fz_env *e, uint32_t slot, struct vfbc_pf_request *req, uint32_t *len)
+{
+	int b = model_find(req->block_id);
+	uint32_t st;
+
+	e->pm.stats.reads++;
+	st = model_read_allowed(e, slot, req, b);
+	if (st != VFBC_ST_OK)
+		return st;
 	model_read_block(e, slot, b, req->len, len);
 	return VFBC_ST_OK;
 }
@@ -637,21 +649,13 @@ static uint32_t
 model_read_chunk(struct fz_env *e, uint32_t slot, struct vfbc_pf_request *req, uint32_t *len)
 {
 	int b = model_find(req->block_id);
-	uint32_t verdict;
+	uint32_t st;
 
 	e->pm.stats.reads++;
 	e->pm.stats.chunks++;
-	if (b < 0)
-		return VFBC_ST_NOENT;
-	if ((model.info[b].flags & VFBC_BLOCK_VF_READ) == 0)
-		return VFBC_ST_ACCES;
-	if (e->pol.installed && e->mb.notify_reads) {
-		verdict = model_consult(e, slot, req, NULL);
-		if (verdict == FZ_PARKED)
-			return FZ_PARKED;
-		if (verdict)
-			return VFBC_ST_DENIED;
-	}
+	st = model_read_allowed(e, slot, req, b);
+	if (st != VFBC_ST_OK)
+		return st;
 	model_read_chunk_of(e, slot, req, b, len);
 	return VFBC_ST_OK;
 }
