@@ -81,18 +81,6 @@ as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-install_packages() {
-	local missing=() p
-	for p in "${pkgs[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-			missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing ${missing[*]}"
-	as_root apt-get update -q >/dev/null
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
-}
-
 # Everything this run starts or creates, undone by cleanup().
 tmp=
 precompiled=
@@ -123,7 +111,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-install_packages
+# devtools/setup.sh installs what is missing of its packages and ours.
+"$top/devtools/setup.sh" "${pkgs[@]}"
 [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null ||
 	die "DTS runs testpmd with sudo: run as root or as a user with password-less sudo"
 
